@@ -1,0 +1,21 @@
+"""Template context shared by every page: site name, acting role, navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from manabi.accounts.selectors import acting_for
+from manabi.core import navigation
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    acting = acting_for(user)
+    return {
+        "site_name": settings.SITE_NAME,
+        "acting": acting,
+        "nav_items": navigation.items_for(acting.role) if user and user.is_authenticated else [],
+    }
