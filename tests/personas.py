@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from manabi.accounts.models import Account
+from manabi.accounts.tests.factories import AccountFactory
 
 PASSWORD = "persona-password-123"
 
@@ -39,13 +40,21 @@ class Cast:
 
 
 def _system_admin() -> Account:
-    return Account.objects.create_superuser(
-        "persona-admin", PASSWORD, display_name="システム 管理者"
+    account: Account = AccountFactory(
+        login_id="persona-admin",
+        password=PASSWORD,
+        display_name="システム 管理者",
+        is_staff=True,
+        is_superuser=True,
     )
+    return account
 
 
 def _no_role() -> Account:
-    return Account.objects.create_user("persona-norole", PASSWORD, display_name="役割 なし")
+    account: Account = AccountFactory(
+        login_id="persona-norole", password=PASSWORD, display_name="役割 なし"
+    )
+    return account
 
 
 BUILDERS: dict[str, Callable[[], Account | None]] = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from manabi.accounts.models import Account
@@ -24,6 +23,7 @@ class Acting:
 
 
 NO_ROLE = Acting(role=None, organisation_label="")
+SYSTEM_WIDE = "システム全体"
 
 
 def acting_for(account: Account | AnonymousUser | None) -> Acting:
@@ -36,5 +36,5 @@ def acting_for(account: Account | AnonymousUser | None) -> Acting:
     if account is None or not account.is_authenticated or not account.is_active:
         return NO_ROLE
     if account.is_superuser:
-        return Acting(role=Role.SYSTEM_ADMIN, organisation_label=settings.SITE_NAME)
+        return Acting(role=Role.SYSTEM_ADMIN, organisation_label=SYSTEM_WIDE)
     return NO_ROLE

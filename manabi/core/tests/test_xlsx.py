@@ -316,7 +316,7 @@ def test_streaming_xlsx_response() -> None:
         assert result.sheet_name == "受講履歴"
         assert result.rows[0].values[0] == "山田 太郎"
     finally:
-        response.close()
+        response.file_to_stream.close()  # response.close() would signal request_finished
 
 
 def test_aware_datetimes_are_written_in_the_django_time_zone() -> None:
