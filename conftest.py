@@ -1,4 +1,4 @@
-"""Test-wide settings: tasks run at once, and the fixed persona cast (tests/personas.py)."""
+"""Test-wide settings (tasks run at once, a fast password hasher) and the persona cast."""
 
 from __future__ import annotations
 
@@ -10,5 +10,7 @@ pytest_plugins = ["tests.personas"]
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # argon2 is slow on purpose; tests that check the real hasher set it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

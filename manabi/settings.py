@@ -8,6 +8,7 @@ that names the variable, instead of running with a surprising default.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "manabi.core",
     "manabi.accounts",
+    "manabi.orgs",
+    "manabi.people",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -126,6 +130,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "manabi.accounts.middleware.AccountGateMiddleware",
+    # Last: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "manabi.urls"
@@ -189,21 +196,80 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# Password policy profile (seed 001 第11条 for "tottori"); see manabi/accounts/passwords.py.
+PASSWORD_POLICY = _choice("MANABI_PASSWORD_POLICY", "standard", ("standard", "tottori"))
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "manabi.accounts.passwords.PolicyValidator"}]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Initial passwords (初期パスワード): one per person (default) or one per school (seed 000 §5).
+INITIAL_PASSWORD_MODE = _choice(
+    "MANABI_INITIAL_PASSWORD_MODE", "per_person", ("per_person", "per_school")
+)
+INITIAL_PASSWORD_VALID_DAYS = _int("MANABI_INITIAL_PASSWORD_VALID_DAYS", 30, minimum=1)
+# 全国地方公共団体コード of the prefecture this deployment serves: the login-ID prefix.
+PREFECTURE_CODE = str(env.str("MANABI_PREFECTURE_CODE", default="" if PRODUCTION else "480002"))
+if not PREFECTURE_CODE:
+    raise ImproperlyConfigured(
+        "MANABI_PREFECTURE_CODE is required when MANABI_DEPLOYMENT=production."
+    )
+# Fictional prefectures accepted by the code validators outside production: みらい県 (demo).
+FICTIONAL_PREFECTURES: dict[str, str] = {} if PRODUCTION else {"48": "みらい県"}
+
+
+def _check_prefecture_code(code: str) -> None:
+    from manabi.core.codes import PREFECTURES, local_government_check_digit
+
+    if not (len(code) == 6 and code.isdigit() and code[2:5] == "000"):
+        raise ImproperlyConfigured(
+            f"MANABI_PREFECTURE_CODE={code!r} must be a prefecture's 6-digit code (e.g. 120006)."
+        )
+    if code[:2] not in {**PREFECTURES, **FICTIONAL_PREFECTURES}:
+        raise ImproperlyConfigured(f"MANABI_PREFECTURE_CODE={code!r}: unknown prefecture.")
+    if local_government_check_digit(code[:5]) != code[5]:
+        raise ImproperlyConfigured(f"MANABI_PREFECTURE_CODE={code!r}: wrong check digit.")
+
+
+_check_prefecture_code(PREFECTURE_CODE)
+# Roles whose holders must sign in with a second factor (二段階認証).
+MFA_REQUIRED_ROLES = env.list("MANABI_MFA_REQUIRED_ROLES", default=["system_admin", "board"])
+EMAIL_CODE_VALID_MINUTES = 10
+EMAIL_CODE_MAX_ATTEMPTS = 5
+
+# Login protection (django-axes): one counter per login ID for the web, the API and the admin.
+AXES_FAILURE_LIMIT = _int("MANABI_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("MANABI_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "manabi.accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "manabi.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+# Lock-out is per login ID on purpose: a whole school often shares one address (NAT), so
+# locking by IP would lock every teacher of the school out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- email ----------------------------------------------------------------------------------
+# Development prints mail (first-login codes) in the terminal; production sends with SMTP:
+# EMAIL_URL=smtp+tls://user:password@smtp.example.lg.jp:587
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))  # EMAIL_BACKEND, EMAIL_HOST, …
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    if PRODUCTION:
+        raise ImproperlyConfigured("EMAIL_URL is required when MANABI_DEPLOYMENT=production.")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="manabi <noreply@localhost>")
+# The address people use to reach manabi, printed on credential letters.
+SITE_URL = env.str("MANABI_SITE_URL", default="http://127.0.0.1:8000/")
 
 # --- sessions and security ------------------------------------------------------------------
-SESSION_COOKIE_AGE = _int("MANABI_SESSION_SECONDS", 8 * 60 * 60, minimum=60)
+# Idle timeout (sliding) and absolute lifetime of a signed-in session.
+SESSION_IDLE_MINUTES = _int("MANABI_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_HOURS = _int("MANABI_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -274,6 +340,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "manabi.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -306,4 +373,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("MANABI_LOG_LEVEL", default="INFO")},
+    # django-axes logs every reset at INFO; lock-outs are also in the audit log.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -15,6 +15,7 @@ urlpatterns = [
         name="admin-login-redirect",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("manabi.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

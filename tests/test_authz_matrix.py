@@ -48,13 +48,27 @@ MATRIX: dict[str, list[Entry]] = {
     "core:healthz": [Entry("get", everyone(200))],
     # Signed-in people are sent on to the home page.
     "accounts:login": [Entry("get", signed_in(302, anonymous=200))],
+    # Nothing pending: back to the login page.
+    "accounts:login_mfa": [Entry("get", everyone(302))],
     "accounts:logout": [
         Entry("get", everyone(405)),
         Entry("post", everyone(302), writes_when_allowed=True),
     ],
+    # First-login pages send anyone who has finished (everyone in the cast) home.
+    "accounts:onboarding": [Entry("get", everyone(302))],
+    "accounts:onboarding_profile": [Entry("get", everyone(302)), Entry("post", everyone(302))],
+    "accounts:onboarding_email": [Entry("get", everyone(302)), Entry("post", everyone(302))],
+    "accounts:onboarding_email_verify": [Entry("get", everyone(302))],
+    "accounts:onboarding_password": [Entry("get", everyone(302)), Entry("post", everyone(302))],
+    "accounts:password_change": [Entry("get", signed_in(200))],
+    "accounts:mfa_setup": [Entry("get", signed_in(200))],
+    "accounts:mfa_remove": [Entry("get", signed_in(405)), Entry("post", everyone(302))],
+    "accounts:acting_switch": [Entry("get", signed_in(405)), Entry("post", everyone(302))],
     "admin-login-redirect": [Entry("get", everyone(302))],
-    "api-schema": [Entry("get", signed_in(200, anonymous=403))],
-    "api-docs": [Entry("get", signed_in(200, anonymous=403))],
+    "api-schema": [Entry("get", signed_in(200, anonymous=401))],
+    "api-docs": [Entry("get", signed_in(200, anonymous=401))],
+    "api:token": [Entry("get", everyone(405)), Entry("post", everyone(400))],
+    "api:me": [Entry("get", signed_in(200, anonymous=401))],
     # The Django admin site: every kwarg-free admin page is walked by test_admin_site.
     "admin:*": [Entry("get", admins_only(others=302, anonymous=302))],
 }

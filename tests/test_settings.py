@@ -26,6 +26,8 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
         ({"DATABASE_URL": "mysql://root@localhost/x"}, "SQLite and PostgreSQL only"),
         ({"MANABI_DEPLOYMENT": "production"}, "DJANGO_SECRET_KEY is required"),
         ({"MANABI_TASKS_BACKEND": "celery"}, "MANABI_TASKS_BACKEND='celery' must be one of"),
+        ({"MANABI_PREFECTURE_CODE": "120005"}, "wrong check digit"),
+        ({"MANABI_PASSWORD_POLICY": "strict"}, "MANABI_PASSWORD_POLICY='strict' must be one of"),
     ],
 )
 def test_bad_setting_fails_loudly(env: dict[str, str], message: str) -> None:
@@ -46,6 +48,8 @@ def test_production_settings_are_secure() -> None:
         "MANABI_DEPLOYMENT": "production",
         "DJANGO_SECRET_KEY": "k" * 60,
         "DJANGO_ALLOWED_HOSTS": "manabi.example.lg.jp",
+        "EMAIL_URL": "smtp+tls://user:secret@smtp.example.lg.jp:587",
+        "MANABI_PREFECTURE_CODE": "120006",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60

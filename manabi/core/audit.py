@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from manabi.accounts.models import Account
-from manabi.accounts.selectors import acting_for
+from manabi.accounts.selectors import Acting, acting_for
 from manabi.core import requestcontext
 from manabi.core.models import AuditChainHead, AuditEvent
 
@@ -93,7 +93,7 @@ def _label(obj: models.Model | None) -> tuple[str, str]:
 
 def audit_record(
     *,
-    actor: Account | AnonymousUser | None,
+    actor: Acting | Account | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     subject: models.Model | None = None,
@@ -103,11 +103,16 @@ def audit_record(
     """Append one event to the audit chain.
 
     ``action`` is a dotted English verb (``auth.login``, ``records.history.view``); ``target``
-    is what was acted on and ``subject`` the person whose data it is. Runs in the caller's
+    is what was acted on and ``subject`` the person whose data it is. ``actor`` is the
+    ``Acting`` of the request (role and organisation as chosen), or an account (its default
+    role), or None for the system itself. Runs in the caller's
     transaction (or its own), so a rolled-back change leaves no event behind.
     """
-    account = actor if isinstance(actor, Account) else None
-    acting = acting_for(account)
+    if isinstance(actor, Acting):
+        acting = actor
+    else:
+        acting = acting_for(actor if isinstance(actor, Account) else None)
+    account = acting.account
     target_type, target_id = _label(target)
     subject_type, subject_id = _label(subject)
     clean_details = json.loads(_canonical(dict(details or {})))
@@ -119,7 +124,11 @@ def audit_record(
             actor=account,
             actor_login_id=account.login_id if account else "",
             acting_role=acting.role.value if acting.role else "",
-            acting_organisation=acting.organisation_label,
+            acting_organisation=(
+                f"{acting.organisation.code} {acting.organisation.name}"
+                if acting.organisation
+                else acting.organisation_label
+            ),
             action=action,
             target_type=target_type,
             target_id=target_id,

@@ -112,6 +112,17 @@ class _Problem:
         return ValidationError(self.message, code=self.code, params=self.params)
 
 
+def known_prefectures() -> dict[str, str]:
+    """The 47 prefectures, plus the fictional ones a non-production deployment declares in
+    ``settings.FICTIONAL_PREFECTURES`` (the demo's みらい県 is "48"). Production has none."""
+    from django.conf import settings
+
+    extra: dict[str, str] = (
+        getattr(settings, "FICTIONAL_PREFECTURES", {}) if settings.configured else {}
+    )
+    return {**PREFECTURES, **extra}
+
+
 def _is_digits(value: str) -> bool:
     return _DIGITS.fullmatch(value) is not None
 
@@ -147,7 +158,7 @@ def _local_government_problem(value: str) -> _Problem | None:
             "invalid_length",
             {"value": value, "length": len(value)},
         )
-    if value[:2] not in PREFECTURES:
+    if value[:2] not in known_prefectures():
         return _Problem(
             "全国地方公共団体コードの先頭2桁（都道府県コード）「%(prefecture)s」が正しくありません"
             "（01〜47）",
@@ -193,7 +204,7 @@ def prefecture_code(code: str) -> str:
     """
     if len(code) not in (5, 6) or not _is_digits(code):
         raise ValueError(f"「{code}」は5桁または6桁の全国地方公共団体コードではありません")
-    if code[:2] not in PREFECTURES:
+    if code[:2] not in known_prefectures():
         raise ValueError(f"「{code}」の都道府県コード「{code[:2]}」は01〜47の範囲外です")
     return code[:2]
 
@@ -201,7 +212,7 @@ def prefecture_code(code: str) -> str:
 def prefecture_name(prefecture: str) -> str:
     """Return the name of a prefecture from its two-digit code (13 → 東京都)."""
     try:
-        return PREFECTURES[prefecture]
+        return known_prefectures()[prefecture]
     except KeyError:
         raise ValueError(f"都道府県コード「{prefecture}」は01〜47の範囲外です") from None
 
@@ -228,7 +239,7 @@ class SchoolCode:
 
     @property
     def prefecture_name(self) -> str:
-        return PREFECTURES[self.prefecture]
+        return known_prefectures()[self.prefecture]
 
 
 def school_code_check_digit(first12: str) -> str:
@@ -260,7 +271,7 @@ def _school_code_problem(value: str) -> _Problem | None:
             "invalid_kind",
             {"value": value, "kind": kind, "kinds": "、".join(SCHOOL_KINDS)},
         )
-    if prefecture not in PREFECTURES:
+    if prefecture not in known_prefectures():
         return _Problem(
             "学校コードの都道府県番号（3〜4桁目）「%(prefecture)s」が正しくありません（01〜47）",
             "invalid_prefecture",

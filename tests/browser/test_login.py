@@ -23,7 +23,7 @@ def test_login_page_is_japanese(page: Any) -> None:
 def test_sign_in_and_out(page: Any, cast: Cast) -> None:
     page.goto("/")
     # Full-width characters typed with a Japanese IME are accepted.
-    page.get_by_label("ログインID").fill("ｐｅｒｓｏｎａ－ａｄｍｉｎ")
+    page.get_by_label("ログインID").fill("４８０００２Ｔ１００００００２")
     page.get_by_label("パスワード").fill("wrong password")
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -33,8 +33,8 @@ def test_sign_in_and_out(page: Any, cast: Cast) -> None:
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-    expect(page.get_by_label("ログイン中の利用者")).to_contain_text("システム管理者")
-    expect(page.get_by_role("navigation", name="メインメニュー")).to_contain_text("管理サイト")
+    expect(page.get_by_label("ログイン中の利用者")).to_contain_text("南 花子")
+    expect(page.get_by_label("ログイン中の利用者")).to_contain_text("教職員・みなみ小学校")
 
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
@@ -45,7 +45,7 @@ def test_skip_link_moves_focus_to_main(page: Any, cast: Cast) -> None:
     page.goto("/accounts/login/")
     # The login page puts the cursor in the login ID field at once.
     expect(page.get_by_label("ログインID")).to_be_focused()
-    page.get_by_label("ログインID").fill("persona-admin")
+    page.get_by_label("ログインID").fill("480002T10000002")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_label("パスワード").press("Enter")
     expect(page.get_by_role("heading", name="ホーム")).to_be_visible()

@@ -31,7 +31,10 @@ def test_invalid_login_id_is_refused_with_a_japanese_message() -> None:
     assert not Account.objects.exists()
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
+def test_passwords_are_hashed_with_argon2(settings: object) -> None:
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    ]
     account = AccountFactory()
     assert account.password.startswith("argon2")
     assert account.check_password(DEFAULT_PASSWORD)

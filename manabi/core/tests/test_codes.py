@@ -121,7 +121,7 @@ def test_local_government_code_non_digits(code: str) -> None:
     assert "半角数字" in error.messages[0]
 
 
-@pytest.mark.parametrize("prefecture", ["00", "48", "99"])
+@pytest.mark.parametrize("prefecture", ["00", "49", "99"])
 def test_local_government_code_unknown_prefecture(prefecture: str) -> None:
     first5 = prefecture + "000"
     code = first5 + local_government_check_digit(first5)
@@ -150,13 +150,13 @@ def test_prefecture_helpers() -> None:
     assert len(set(PREFECTURES.values())) == 47
 
 
-@pytest.mark.parametrize("code", ["481000", "001000", "1310", "1310161", "13a016", "１３１０１６"])
+@pytest.mark.parametrize("code", ["491000", "001000", "1310", "1310161", "13a016", "１３１０１６"])
 def test_prefecture_code_rejects_bad_codes(code: str) -> None:
     with pytest.raises(ValueError, match=r"全国地方公共団体コード|都道府県コード"):
         prefecture_code(code)
 
 
-@pytest.mark.parametrize("prefecture", ["00", "48", "1", "013", ""])
+@pytest.mark.parametrize("prefecture", ["00", "49", "1", "013", ""])
 def test_prefecture_name_rejects_unknown_codes(prefecture: str) -> None:
     with pytest.raises(ValueError, match="都道府県コード"):
         prefecture_name(prefecture)
@@ -288,7 +288,7 @@ def test_school_code_wrong_check_digit_names_the_right_one() -> None:
         ("B313211700337", "invalid_kind", "「B3」"),
         ("1B13211700337", "invalid_kind", "「1B」"),
         ("B100211700337", "invalid_prefecture", "「00」"),
-        ("B148211700337", "invalid_prefecture", "「48」"),
+        ("B149211700337", "invalid_prefecture", "「49」"),
         ("B1AB211700337", "invalid_prefecture", "「AB」"),
         ("B113011700337", "invalid_founder", "「0」"),
         ("B113411700337", "invalid_founder", "「4」"),
@@ -365,3 +365,14 @@ def test_any_single_character_change_is_detected(
 @given(school_codes, digits)
 def test_only_the_computed_check_digit_is_valid(code: str, digit: str) -> None:
     assert is_valid_school_code(code[:12] + digit) == (digit == code[12])
+
+
+def test_fictional_prefecture_only_where_declared(settings: object) -> None:
+    """The demo's みらい県 (48) is valid in development, never in production."""
+    from manabi.core.codes import known_prefectures
+
+    settings.FICTIONAL_PREFECTURES = {"48": "みらい県"}  # type: ignore[attr-defined]
+    assert is_valid_local_government_code("480002")
+    assert known_prefectures()["48"] == "みらい県"
+    settings.FICTIONAL_PREFECTURES = {}  # type: ignore[attr-defined]
+    assert not is_valid_local_government_code("480002")

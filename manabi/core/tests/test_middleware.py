@@ -30,14 +30,14 @@ def test_signed_in_pages_are_not_stored(cast: Cast) -> None:
 def test_request_id_is_returned_and_audited(cast: Cast, client: Client) -> None:
     response = client.post(
         "/accounts/login/",
-        {"username": "persona-admin", "password": PASSWORD},
+        {"username": "480002T10000002", "password": PASSWORD},
         HTTP_X_REQUEST_ID="proxy-req-0001",
     )
     assert response.status_code == 302
     assert response["X-Request-ID"] == "proxy-req-0001"
     event = AuditEvent.objects.get(action="auth.login")
     assert event.request_id == "proxy-req-0001"
-    assert event.actor_login_id == "persona-admin"
+    assert event.actor_login_id == "480002T10000002"
 
 
 def test_malformed_request_id_is_replaced(client: Client) -> None:
