@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("manabi.core.urls")),
     path("accounts/", include("manabi.accounts.urls")),
+    path("orgs/", include("manabi.orgs.urls")),
+    path("staff/", include("manabi.people.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

@@ -11,7 +11,18 @@ class AccountsConfig(AppConfig):
         from manabi.core import navigation
 
         admins = frozenset({Role.SYSTEM_ADMIN})
+        overseers = frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN})
         navigation.register(
+            navigation.NavItem(
+                label="初回ログインの状況", url_name="accounts:progress", order=300, roles=overseers
+            ),
+            navigation.NavItem(
+                label="新規登録申請", url_name="accounts:request_list", order=310, roles=overseers
+            ),
+            navigation.NavItem(
+                label="パスワード変更", url_name="accounts:password_change", order=800
+            ),
+            navigation.NavItem(label="二段階認証", url_name="accounts:mfa_setup", order=810),
             navigation.NavItem(label="管理サイト", url_name="admin:index", order=900, roles=admins),
             navigation.NavItem(label="API 仕様", url_name="api-docs", order=910, roles=admins),
         )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
+from manabi.accounts.models import Account, RegistrationRequest
 from manabi.accounts.roles import Role
-from manabi.accounts.selectors import acting_for
+from manabi.accounts.selectors import Acting, accounts_in_jurisdiction, acting_for
+from manabi.orgs.models import Organisation
 
 
 @predicate
@@ -19,3 +23,82 @@ def is_system_admin(account: Any) -> bool:
 # The Django admin site (管理サイト) and the audit log are for system administrators only.
 can_use_admin_site = is_system_admin
 add_perm("core.view_auditevent", is_system_admin)
+
+
+def can_manage_accounts(acting: Acting) -> bool:
+    """Suspend, unlock, grant roles: system administrators and boards (their jurisdiction)."""
+    return acting.role in (Role.SYSTEM_ADMIN, Role.BOARD)
+
+
+def can_issue_initial_passwords(acting: Acting) -> bool:
+    """Issue initial passwords and print credential letters: also school admins, for their
+    own staff (they hand the letters out, seed 000 §5)."""
+    return acting.role in (Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN)
+
+
+def can_view_onboarding_progress(acting: Acting) -> bool:
+    return can_issue_initial_passwords(acting)
+
+
+def grantable_roles(acting: Acting) -> list[Role]:
+    if acting.role == Role.SYSTEM_ADMIN:
+        return list(Role)
+    if acting.role == Role.BOARD:
+        return [r for r in Role if r not in (Role.SYSTEM_ADMIN, Role.GUEST)]
+    return []
+
+
+def access_account(acting: Acting, account_id: int) -> Account:
+    """An account ``acting`` looks after; 404 when not visible, or when the role has no
+    account pages at all."""
+    if not can_issue_initial_passwords(acting):
+        raise Http404
+    try:
+        return accounts_in_jurisdiction(acting).get(pk=account_id)
+    except Account.DoesNotExist:
+        raise Http404 from None
+
+
+def access_account_for_change(acting: Acting, account_id: int) -> Account:
+    account = access_account(acting, account_id)
+    if not can_manage_accounts(acting):
+        raise PermissionDenied
+    if account.pk == getattr(acting.account, "pk", None):
+        raise PermissionDenied  # nobody suspends or re-roles themself
+    return account
+
+
+def can_file_registration_request(acting: Acting) -> bool:
+    """新規登録申請: school admins for their school (and boards for their jurisdiction)."""
+    return acting.role in (Role.SCHOOL_ADMIN, Role.BOARD, Role.SYSTEM_ADMIN)
+
+
+def can_decide_registration_request(acting: Acting) -> bool:
+    return acting.role == Role.SYSTEM_ADMIN
+
+
+def access_registration_request(acting: Acting, request_id: int) -> RegistrationRequest:
+    """System administrators see every request; a filer sees requests for organisations in
+    their jurisdiction."""
+    from manabi.orgs.selectors import organisations_in_jurisdiction
+
+    if not can_file_registration_request(acting):
+        raise Http404
+    query = RegistrationRequest.objects.select_related("organisation", "requested_by")
+    if acting.role != Role.SYSTEM_ADMIN:
+        query = query.filter(organisation__in=organisations_in_jurisdiction(acting))
+    try:
+        return query.get(pk=request_id)
+    except RegistrationRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def access_organisation_for_letters(acting: Acting, organisation_id: int) -> Organisation:
+    from manabi.orgs.selectors import organisations_in_jurisdiction
+
+    if not can_issue_initial_passwords(acting):
+        raise Http404
+    try:
+        return organisations_in_jurisdiction(acting).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404 from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
@@ -91,3 +92,116 @@ def acting_for(
     if account.is_superuser:
         return Acting(account=account, role=Role.SYSTEM_ADMIN)
     return Acting(account=account, role=None)
+
+
+def accounts_in_jurisdiction(acting: Acting) -> QuerySet[Account]:
+    """Accounts ``acting`` may look after: a board or school admin those of the staff in
+    their jurisdiction and those holding roles on organisations there."""
+    from manabi.orgs.selectors import organisations_in_jurisdiction
+    from manabi.people.selectors import staff_in_jurisdiction
+
+    if acting.role == Role.SYSTEM_ADMIN:
+        return Account.objects.all()
+    if acting.role not in (Role.BOARD, Role.SCHOOL_ADMIN) or acting.organisation is None:
+        return Account.objects.none()
+    staff_ids = staff_in_jurisdiction(acting).values("pk")
+    org_ids = organisations_in_jurisdiction(acting).values("pk")
+    return Account.objects.filter(
+        Q(staff__in=staff_ids) | Q(role_assignments__organisation__in=org_ids)
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """First-login progress (初回ログインの状況) of one organisation."""
+
+    organisation: Organisation
+    total: int
+    pending: int
+    deadline: date | None
+
+    @property
+    def done(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def onboarding_progress(acting: Acting, *, on: date | None = None) -> list[ProgressRow]:
+    """Per organisation in the jurisdiction: active staff accounts and how many have not yet
+    finished first login. Three queries whatever the number of organisations."""
+    from django.db.models import Count
+
+    from manabi.accounts.models import OnboardingDeadline
+    from manabi.orgs.selectors import organisations_in_jurisdiction
+    from manabi.people.models import Assignment, current_assignment_q
+
+    day = on or timezone.localdate()
+    orgs = {o.pk: o for o in organisations_in_jurisdiction(acting)}
+    counts = (
+        Assignment.objects.filter(
+            current_assignment_q(day),
+            organisation_id__in=list(orgs),
+            concurrent=False,
+            staff__account__is_active=True,
+        )
+        .values("organisation_id")
+        .annotate(
+            total=Count("staff", distinct=True),
+            pending=Count(
+                "staff", filter=Q(staff__account__onboarding_required=True), distinct=True
+            ),
+        )
+    )
+    deadlines = dict(
+        OnboardingDeadline.objects.filter(organisation_id__in=list(orgs)).values_list(
+            "organisation_id", "deadline"
+        )
+    )
+    rows = [
+        ProgressRow(
+            orgs[c["organisation_id"]],
+            c["total"],
+            c["pending"],
+            deadlines.get(c["organisation_id"]),
+        )
+        for c in counts
+    ]
+    return sorted(rows, key=lambda r: r.organisation.path)
+
+
+def onboarding_pending(
+    acting: Acting, organisation: Organisation, *, on: date | None = None
+) -> QuerySet[Account]:
+    """Accounts of the organisation's staff that have not finished first login."""
+    from manabi.people.models import Assignment, current_assignment_q
+
+    day = on or timezone.localdate()
+    staff_ids = Assignment.objects.filter(
+        current_assignment_q(day), organisation=organisation, concurrent=False
+    ).values("staff_id")
+    return (
+        accounts_in_jurisdiction(acting)
+        .filter(staff__in=staff_ids, is_active=True, onboarding_required=True)
+        .select_related("staff")
+        .order_by("staff__kana")
+    )
+
+
+def accounts_of_organisation(
+    acting: Acting, organisation: Organisation, *, on: date | None = None
+) -> QuerySet[Account]:
+    from manabi.people.models import Assignment, current_assignment_q
+
+    day = on or timezone.localdate()
+    staff_ids = Assignment.objects.filter(
+        current_assignment_q(day), organisation=organisation, concurrent=False
+    ).values("staff_id")
+    return (
+        accounts_in_jurisdiction(acting)
+        .filter(staff__in=staff_ids, is_active=True)
+        .select_related("staff")
+        .order_by("staff__kana")
+    )

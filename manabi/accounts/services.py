@@ -28,6 +28,7 @@ from manabi.accounts.models import (
     ApiToken,
     EmailCode,
     OnboardingDeadline,
+    RegistrationRequest,
     RoleAssignment,
     TotpDevice,
 )
@@ -572,3 +573,147 @@ def account_logout_record(*, account: Account | AnonymousUser) -> None:
 
 def accounts_for_staff(staff: Iterable[Staff]) -> list[Account]:
     return list(Account.objects.filter(staff__in=list(staff)).select_related("staff"))
+
+
+# --- new-registration requests (新規登録申請, seed 000 §9) -------------------------------------
+
+
+def registration_request_file(
+    *, actor: Acting, organisation: Organisation, **fields: object
+) -> RegistrationRequest:
+    """A school asks for an account for someone not yet in the records (e.g. transferred in
+    from another prefecture), instead of emailing a form."""
+    staff_number = str(fields.get("staff_number", ""))
+    if Staff.objects.filter(staff_number=staff_number).exists():
+        raise AccountError(
+            f"職員番号 {staff_number} は既に登録されています。県内の異動の場合は、"
+            "教育委員会が所属を登録します。"
+        )
+    if RegistrationRequest.objects.filter(
+        staff_number=staff_number, status=RegistrationRequest.Status.PENDING
+    ).exists():
+        raise AccountError(f"職員番号 {staff_number} の申請は既に承認待ちです。")
+    assert actor.account is not None
+    with transaction.atomic():
+        request = RegistrationRequest(
+            organisation=organisation, requested_by=actor.account, **fields
+        )
+        request.full_clean()
+        request.save()
+        audit_record(
+            actor=actor,
+            action="accounts.registration_request.file",
+            target=request,
+            details={"staff_number": staff_number, "organisation": organisation.code},
+        )
+    return request
+
+
+def registration_request_approve(*, actor: Acting, request: RegistrationRequest) -> Account:
+    """Create the staff record, the assignment, the account and its staff role."""
+    from manabi.people.services import assignment_add, staff_create
+
+    if request.status != RegistrationRequest.Status.PENDING:
+        raise AccountError("この申請は既に処理されています。")
+    with transaction.atomic():
+        request = RegistrationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RegistrationRequest.Status.PENDING:
+            raise AccountError("この申請は既に処理されています。")
+        try:
+            staff = staff_create(
+                actor=actor,
+                staff_number=request.staff_number,
+                name=request.name,
+                kana=request.kana,
+                birth_date=request.birth_date,
+                job_title=request.job_title,
+                employment_type=request.employment_type,
+            )
+        except ValidationError as exc:
+            raise AccountError(" ".join(exc.messages)) from None
+        assignment_add(
+            actor=actor, staff=staff, organisation=request.organisation, start=request.start
+        )
+        account = account_for_staff(actor=actor, staff=staff)
+        role_assign(
+            actor=actor,
+            account=account,
+            role=Role.STAFF,
+            organisation=request.organisation,
+            valid_from=request.start,
+        )
+        request.status = RegistrationRequest.Status.APPROVED
+        request.decided_by = actor.account
+        request.decided_at = timezone.now()
+        request.created_account = account
+        request.save()
+        audit_record(actor=actor, action="accounts.registration_request.approve", target=request)
+    return account
+
+
+def registration_request_reject(*, actor: Acting, request: RegistrationRequest, note: str) -> None:
+    if not note.strip():
+        raise AccountError("却下する理由を入力してください。")
+    with transaction.atomic():
+        request = RegistrationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RegistrationRequest.Status.PENDING:
+            raise AccountError("この申請は既に処理されています。")
+        request.status = RegistrationRequest.Status.REJECTED
+        request.decided_by = actor.account
+        request.decided_at = timezone.now()
+        request.decision_note = note.strip()
+        request.save()
+        audit_record(
+            actor=actor,
+            action="accounts.registration_request.reject",
+            target=request,
+            details={"note": note.strip()},
+        )
+
+
+# --- guests (ゲストユーザ, seed 000 §1) --------------------------------------------------------
+
+
+def guest_registration_start(*, email: str) -> None:
+    email_code_send(account=None, email=email, purpose=EmailCode.Purpose.GUEST_REGISTRATION)
+
+
+def guest_registration_complete(
+    *, email: str, code: str, name: str, password: str, repeat: str
+) -> Account:
+    """Create a guest account once the code proves the address. Guests can take open
+    trainings; they never get training-history records (they have no staff record)."""
+    email_code_verify(
+        account=None, email=email, purpose=EmailCode.Purpose.GUEST_REGISTRATION, code=code
+    )
+    if Account.objects.filter(email__iexact=email).exists():
+        raise AccountError(
+            "このメールアドレスは既に登録されています。ログイン画面からログインしてください。"
+        )
+    if password != repeat:
+        raise AccountError("確認のため入力したパスワードが一致しません。")
+    probe = Account(login_id="guest", display_name=name)
+    try:
+        PolicyValidator().validate(password, probe)
+    except ValidationError as exc:
+        raise AccountError(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        account = account_create(actor=None, display_name=name, role=Role.GUEST, email=email)
+        account.set_password(password)
+        account.email_verified_at = timezone.now()
+        account.password_changed_at = timezone.now()
+        account.save(update_fields=["password", "email_verified_at", "password_changed_at"])
+        RoleAssignment.objects.create(
+            account=account, role=Role.GUEST, organisation=None, valid_from=timezone.localdate()
+        )
+        audit_record(actor=account, action="accounts.guest.register", target=account)
+        login_id = account.login_id
+        transaction.on_commit(
+            lambda: send_mail(
+                f"[{settings.SITE_NAME}] ゲスト登録が完了しました",
+                f"ゲストとして登録しました。ログインIDは {login_id} です。\n",
+                None,
+                [email],
+            )
+        )
+    return account

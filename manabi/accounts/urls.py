@@ -1,20 +1,44 @@
 from django.urls import path
 
-from manabi.accounts import views
+from manabi.accounts.views import guests, manage, requests, signin
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("login/verify/", views.login_mfa, name="login_mfa"),
-    path("logout/", views.logout, name="logout"),
-    path("onboarding/", views.onboarding, name="onboarding"),
-    path("onboarding/profile/", views.onboarding_profile, name="onboarding_profile"),
-    path("onboarding/email/", views.onboarding_email, name="onboarding_email"),
-    path("onboarding/email/verify/", views.onboarding_email_verify, name="onboarding_email_verify"),
-    path("onboarding/password/", views.onboarding_password, name="onboarding_password"),
-    path("password/", views.password_change, name="password_change"),
-    path("mfa/", views.mfa_setup, name="mfa_setup"),
-    path("mfa/remove/", views.mfa_remove, name="mfa_remove"),
-    path("acting/", views.acting_switch, name="acting_switch"),
+    path("login/", signin.LoginView.as_view(), name="login"),
+    path("login/verify/", signin.login_mfa, name="login_mfa"),
+    path("logout/", signin.logout, name="logout"),
+    path("onboarding/", signin.onboarding, name="onboarding"),
+    path("onboarding/profile/", signin.onboarding_profile, name="onboarding_profile"),
+    path("onboarding/email/", signin.onboarding_email, name="onboarding_email"),
+    path(
+        "onboarding/email/verify/", signin.onboarding_email_verify, name="onboarding_email_verify"
+    ),
+    path("onboarding/password/", signin.onboarding_password, name="onboarding_password"),
+    path("password/", signin.password_change, name="password_change"),
+    path("mfa/", signin.mfa_setup, name="mfa_setup"),
+    path("mfa/remove/", signin.mfa_remove, name="mfa_remove"),
+    path("acting/", signin.acting_switch, name="acting_switch"),
+    path("guest/", guests.guest_register, name="guest_register"),
+    path("guest/complete/", guests.guest_complete, name="guest_complete"),
+    path("manage/<int:account_id>/", manage.account_detail, name="account_detail"),
+    path("manage/<int:account_id>/suspend/", manage.account_suspend, name="account_suspend"),
+    path("manage/<int:account_id>/resume/", manage.account_resume, name="account_resume"),
+    path("manage/<int:account_id>/unlock/", manage.account_unlock, name="account_unlock"),
+    path(
+        "manage/<int:account_id>/initial-password/",
+        manage.account_initial_password,
+        name="account_initial_password",
+    ),
+    path("manage/<int:account_id>/roles/", manage.role_add, name="role_add"),
+    path("manage/<int:account_id>/roles/<int:role_id>/end/", manage.role_end, name="role_end"),
+    path("letters/<int:organisation_id>/", manage.letters, name="letters"),
+    path("progress/", manage.progress, name="progress"),
+    path("progress.csv", manage.progress_csv, name="progress_csv"),
+    path("progress/<int:organisation_id>/deadline/", manage.deadline_set, name="deadline_set"),
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:request_id>/", requests.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/approve/", requests.request_approve, name="request_approve"),
+    path("requests/<int:request_id>/reject/", requests.request_reject, name="request_reject"),
 ]

@@ -5,3 +5,16 @@ class OrgsConfig(AppConfig):
     name = "manabi.orgs"
     label = "orgs"
     verbose_name = "組織"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                label="組織",
+                url_name="orgs:organisation_list",
+                order=200,
+                roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN}),
+            )
+        )
