@@ -3,7 +3,7 @@
 The organisation tree of the cast::
 
     県教育委員会 (pref)
-    ├── みなみ市教育委員会 (board_m)          ← board_officer acts here
+    ├── みなみ市教育委員会 (board_m)          ← board_officer (board, also organizer)
     │   ├── みなみ小学校 (school_a)           ← principal_a, teacher_a
     │   └── みなみ市教育委員会 行政等 (admin_m)
     ├── きた町教育委員会 (board_k)
@@ -127,6 +127,8 @@ def build_cast() -> Cast:
 
     officer = _with_totp(_account("persona-board", "教委 職員"))
     _role(officer, Role.BOARD, board_m)
+    # Municipal boards also organise trainings (seed 000 §4): a second role to switch to.
+    _role(officer, Role.ORGANIZER, board_m)
 
     principal = _account(
         "480002T10000001",

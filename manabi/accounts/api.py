@@ -83,7 +83,7 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         account = request.user
         assert isinstance(account, Account)
-        acting = getattr(request._request, "acting", None) or acting_for(account)
+        acting = request._request.acting  # type: ignore[attr-defined]
         org = acting.organisation
         return Response(
             {

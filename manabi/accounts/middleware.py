@@ -29,8 +29,9 @@ class AccountGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         session = request.session
+        # Read request.user when first used: API token authentication sets it later.
         request.acting = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: acting_for(user, assignment_id=session.get(ACTING_SESSION_KEY))
+            lambda: acting_for(request.user, assignment_id=session.get(ACTING_SESSION_KEY))
         )
         if isinstance(user, Account) and user.is_authenticated:
             login_at = session.get(LOGIN_AT_SESSION_KEY, 0)

@@ -310,8 +310,10 @@ def email_code_verify(
 ) -> str:
     """Check ``code``; returns the email address it proves. Raises AccountError otherwise.
 
-    A code is single-use, expires after 10 minutes and dies after 5 wrong tries.
+    A code is single-use, expires after 10 minutes and dies after 5 wrong tries. A wrong
+    try is counted even though the call fails (it is saved before the error is raised).
     """
+    problem = ""
     with transaction.atomic():
         query = EmailCode.objects.select_for_update().filter(
             account=account, purpose=purpose, used_at__isnull=True
@@ -320,27 +322,29 @@ def email_code_verify(
             query = query.filter(email__iexact=email)
         pending = query.order_by("-created_at").first()
         if pending is None:
-            raise AccountError("有効な確認コードがありません。コードを送り直してください。")
-        if pending.expires_at <= timezone.now():
+            problem = "有効な確認コードがありません。コードを送り直してください。"
+        elif pending.expires_at <= timezone.now():
             pending.used_at = timezone.now()
             pending.save(update_fields=["used_at"])
-            raise AccountError("確認コードの有効期限が切れました。コードを送り直してください。")
-        cleaned = "".join(c for c in code if c.isdigit())
-        if not hmac.compare_digest(pending.code_hmac, _code_hmac(cleaned, pending.email)):
-            pending.attempts += 1
-            if pending.attempts >= settings.EMAIL_CODE_MAX_ATTEMPTS:
+            problem = "確認コードの有効期限が切れました。コードを送り直してください。"
+        else:
+            cleaned = "".join(c for c in code if c.isdigit())
+            if hmac.compare_digest(pending.code_hmac, _code_hmac(cleaned, pending.email)):
                 pending.used_at = timezone.now()
-            pending.save(update_fields=["attempts", "used_at"])
+                pending.save(update_fields=["used_at"])
+                return pending.email
+            pending.attempts += 1
             left = settings.EMAIL_CODE_MAX_ATTEMPTS - pending.attempts
             if left <= 0:
-                raise AccountError(
+                pending.used_at = timezone.now()
+                problem = (
                     "確認コードを続けて間違えたため、このコードは使えなくなりました。"
                     "コードを送り直してください。"
                 )
-            raise AccountError(f"確認コードが違います。あと{left}回入力できます。")
-        pending.used_at = timezone.now()
-        pending.save(update_fields=["used_at"])
-        return pending.email
+            else:
+                problem = f"確認コードが違います。あと{left}回入力できます。"
+            pending.save(update_fields=["attempts", "used_at"])
+    raise AccountError(problem)
 
 
 # --- first login (初回ログイン) ----------------------------------------------------------------

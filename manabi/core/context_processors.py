@@ -13,7 +13,9 @@ from manabi.core import navigation
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    acting = acting_for(user)
+    # The acting role the request runs with (set by AccountGateMiddleware), so the header
+    # shows exactly what the permission checks use.
+    acting = getattr(request, "acting", None) or acting_for(user)
     return {
         "site_name": settings.SITE_NAME,
         "acting": acting,
