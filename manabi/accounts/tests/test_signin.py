@@ -357,3 +357,15 @@ def test_cannot_switch_to_someone_elses_role(cast: Cast) -> None:
     assert others is not None
     client.post("/accounts/acting/", {"assignment": others.pk})
     assert "manabi_acting_assignment" not in client.session
+
+
+def test_tottori_reminds_before_expiry(cast: Cast, settings: object) -> None:
+    settings.PASSWORD_POLICY = "tottori"  # type: ignore[attr-defined]
+    teacher = cast.account("teacher_a")
+    Account.objects.filter(pk=teacher.pk).update(
+        password_changed_at=timezone.now() - timedelta(days=175)
+    )
+    page = cast.client("teacher_a").get("/").content.decode()
+    assert "パスワードの有効期限は" in page
+    settings.PASSWORD_POLICY = "standard"  # type: ignore[attr-defined]
+    assert "パスワードの有効期限は" not in cast.client("teacher_a").get("/").content.decode()

@@ -1,0 +1,61 @@
+"""Scopes of school-affairs permissions (seed 001 別表1): how far a granted action reaches.
+
+The school-affairs half grants, per role group at a school, each function × action (閲覧,
+編集, 印刷 …) with a scope: 管理者 (every class of the school), 学年担当 (every class of
+the grades the person is assigned to), 学級担当 (only their own classes: homeroom or taught
+class), 担当なし (none). The decision is a pure function over plain values, so that the
+permission tables, the class assignments and the question "may A do X on class C" stay
+separate and testable; selectors narrow lists with the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Scope(models.TextChoices):
+    WHOLE_SCHOOL = "whole_school", "管理者"
+    GRADE = "grade", "学年担当"
+    CLASS = "class", "学級担当"
+    NONE = "none", "担当なし"
+
+
+# Wider scopes first; a person with several grants gets the widest.
+SCOPE_ORDER = (Scope.WHOLE_SCHOOL, Scope.GRADE, Scope.CLASS, Scope.NONE)
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    """A class (学級 or 授業クラス) as the rule needs to know it."""
+
+    school_id: int
+    grade: int
+    class_id: int
+
+
+@dataclass(frozen=True)
+class Duties:
+    """What a person is assigned to at one school (学年担当, 学級担任, 授業担当)."""
+
+    school_id: int
+    grades: frozenset[int] = frozenset()
+    classes: frozenset[int] = frozenset()
+
+
+def widest(scopes: list[Scope]) -> Scope:
+    return min(scopes, key=SCOPE_ORDER.index, default=Scope.NONE)
+
+
+def scope_covers(scope: Scope, duties: Duties, target: ClassRef) -> bool:
+    """Whether ``scope`` held with ``duties`` reaches ``target`` (never across schools)."""
+    if target.school_id != duties.school_id:
+        return False
+    if scope == Scope.WHOLE_SCHOOL:
+        return True
+    if scope == Scope.GRADE:
+        return target.grade in duties.grades
+    if scope == Scope.CLASS:
+        return target.class_id in duties.classes
+    return False
