@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from manabi.accounts.models import Account, RoleAssignment
@@ -205,3 +206,9 @@ def accounts_of_organisation(
         .select_related("staff")
         .order_by("staff__kana")
     )
+
+
+def acting_of(request: HttpRequest) -> Acting:
+    """The ``Acting`` a request runs with (set by AccountGateMiddleware)."""
+    acting: Acting = request.acting  # type: ignore[attr-defined]
+    return acting

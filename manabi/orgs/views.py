@@ -11,7 +11,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import acting_of
+from manabi.core.formerrors import add_validation_errors
 from manabi.orgs import services
 from manabi.orgs.forms import OrganisationForm, OrganisationSearchForm
 from manabi.orgs.permissions import (
@@ -26,16 +27,6 @@ from manabi.people.selectors import staff_search
 PAGE_SIZE = 50
 
 
-def _acting(request: HttpRequest) -> Acting:
-    acting: Acting = request.acting  # type: ignore[attr-defined]
-    return acting
-
-
-def _save_errors(form: OrganisationForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _fields(form: OrganisationForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     data.pop("parent", None)
@@ -44,7 +35,7 @@ def _fields(form: OrganisationForm) -> dict[str, Any]:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_view_organisations(acting):
         raise PermissionDenied
     form = OrganisationSearchForm(request.GET or None)
@@ -60,7 +51,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     organisation = access_organisation(acting, organisation_id)
     return render(
         request,
@@ -77,7 +68,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_manage_organisations(acting):
         raise PermissionDenied
     parents = organisations_in_jurisdiction(acting)
@@ -93,7 +84,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                     actor=acting, parent=parent, **_fields(form)
                 )
             except ValidationError as exc:
-                _save_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, f"{organisation.name} を登録しました。")
                 return redirect("orgs:organisation_detail", organisation_id=organisation.pk)
@@ -102,7 +93,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     organisation = access_organisation_for_change(acting, organisation_id)
     parents = organisations_in_jurisdiction(acting).exclude(path__startswith=organisation.path)
     form = OrganisationForm(request.POST or None, instance=organisation, parents=parents)
@@ -115,7 +106,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
                 **_fields(form),
             )
         except ValidationError as exc:
-            _save_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "変更を保存しました。")
             return redirect("orgs:organisation_detail", organisation_id=organisation.pk)

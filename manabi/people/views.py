@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from manabi.accounts.permissions import can_issue_initial_passwords
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import acting_of
 from manabi.core.audit import audit_record
+from manabi.core.formerrors import add_validation_errors
 from manabi.orgs.selectors import organisations_in_jurisdiction
 from manabi.people import services
 from manabi.people.forms import (
@@ -35,19 +36,9 @@ from manabi.people.selectors import assignments_of, staff_search
 PAGE_SIZE = 50
 
 
-def _acting(request: HttpRequest) -> Acting:
-    acting: Acting = request.acting  # type: ignore[attr-defined]
-    return acting
-
-
-def _form_errors(form: StaffForm | AssignmentForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_list_staff(acting):
         raise PermissionDenied
     form = StaffSearchForm(request.GET or None, organisations=organisations_in_jurisdiction(acting))
@@ -69,7 +60,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     staff = access_staff(acting, staff_id)
     audit_record(actor=acting, action="people.staff.view", target=staff, subject=staff)
     today = timezone.localdate()
@@ -90,7 +81,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @login_required
 def staff_create(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_manage_staff(acting):
         raise PermissionDenied
     form = StaffForm(request.POST or None)
@@ -98,7 +89,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         try:
             staff = services.staff_create(actor=acting, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request, f"{staff.name} さんを登録しました。続けて所属を登録してください。"
@@ -109,14 +100,14 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     staff = access_staff_for_change(acting, staff_id)
     form = StaffForm(request.POST or None, instance=staff)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_update(actor=acting, staff=staff, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "変更を保存しました。")
             return redirect("people:staff_detail", staff_id=staff.pk)
@@ -125,14 +116,14 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @login_required
 def assignment_add(request: HttpRequest, staff_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     staff = access_staff_for_change(acting, staff_id)
     form = AssignmentForm(request.POST or None, organisations=organisations_in_jurisdiction(acting))
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_add(actor=acting, staff=staff, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "所属を登録しました。")
             return redirect("people:staff_detail", staff_id=staff.pk)
@@ -142,7 +133,7 @@ def assignment_add(request: HttpRequest, staff_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_end(request: HttpRequest, staff_id: int, assignment_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     staff = access_staff_for_change(acting, staff_id)
     assignment = get_object_or_404(Assignment, pk=assignment_id, staff=staff)
     form = AssignmentEndForm(request.POST)
@@ -162,7 +153,7 @@ def assignment_end(request: HttpRequest, staff_id: int, assignment_id: int) -> H
 
 @login_required
 def staff_retire(request: HttpRequest, staff_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     staff = access_staff_for_change(acting, staff_id)
     form = RetireForm(request.POST or None, initial={"retired_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

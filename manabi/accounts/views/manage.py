@@ -30,6 +30,7 @@ from manabi.accounts.roles import Role
 from manabi.accounts.selectors import (
     Acting,
     accounts_of_organisation,
+    acting_of,
     onboarding_pending,
     onboarding_progress,
 )
@@ -38,11 +39,6 @@ from manabi.core.csvio import CsvEncoding, content_disposition, streaming_csv_re
 from manabi.core.pdf import PdfUnavailable
 from manabi.orgs.models import Organisation
 from manabi.orgs.selectors import organisations_in_jurisdiction
-
-
-def _acting(request: HttpRequest) -> Acting:
-    acting: Acting = request.acting  # type: ignore[attr-defined]
-    return acting
 
 
 def _issue_and_print(
@@ -68,7 +64,7 @@ def _issue_and_print(
 
 @login_required
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account(acting, account_id)
     from axes.models import AccessAttempt
 
@@ -100,7 +96,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 def account_suspend(request: HttpRequest, account_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account_for_change(acting, account_id)
     form = SuspendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +112,7 @@ def account_suspend(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_resume(request: HttpRequest, account_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account_for_change(acting, account_id)
     services.account_resume(actor=acting, account=account)
     messages.success(request, f"{account.display_name} さんの利用停止を解除しました。")
@@ -126,7 +122,7 @@ def account_resume(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_unlock(request: HttpRequest, account_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account_for_change(acting, account_id)
     services.account_unlock(actor=acting, account=account)
     messages.success(request, "ログインの失敗回数を消去し、ロックを解除しました。")
@@ -137,7 +133,7 @@ def account_unlock(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def account_initial_password(request: HttpRequest, account_id: int) -> HttpResponse:
     """Reissue an initial password; the answer is the credential letter (PDF)."""
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account(acting, account_id)
     if not can_issue_initial_passwords(acting) or account.pk == getattr(acting.account, "pk", None):
         raise PermissionDenied
@@ -151,7 +147,7 @@ def account_initial_password(request: HttpRequest, account_id: int) -> HttpRespo
 @login_required
 @require_POST
 def role_add(request: HttpRequest, account_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account_for_change(acting, account_id)
     form = RoleForm(
         request.POST,
@@ -177,7 +173,7 @@ def role_add(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_end(request: HttpRequest, account_id: int, role_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     account = access_account_for_change(acting, account_id)
     assignment = get_object_or_404(RoleAssignment, pk=role_id, account=account)
     if assignment.role not in grantable_roles(acting) or (
@@ -203,7 +199,7 @@ def role_end(request: HttpRequest, account_id: int, role_id: int) -> HttpRespons
 @login_required
 def letters(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Issue initial passwords for people of one school and print their letters."""
-    acting = _acting(request)
+    acting = acting_of(request)
     organisation = access_organisation_for_letters(acting, organisation_id)
     accounts = accounts_of_organisation(acting, organisation)
     pending_ids = list(onboarding_pending(acting, organisation).values_list("pk", flat=True))
@@ -224,7 +220,7 @@ def letters(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     """First-login progress per school, against the deadline each board or school sets."""
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_view_onboarding_progress(acting):
         raise PermissionDenied
     rows = onboarding_progress(acting)
@@ -237,7 +233,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def progress_csv(request: HttpRequest) -> HttpResponseBase:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_view_onboarding_progress(acting):
         raise PermissionDenied
     encoding: CsvEncoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
@@ -270,7 +266,7 @@ def progress_csv(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def deadline_set(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     organisation: Organisation = access_organisation_for_letters(acting, organisation_id)
     form = DeadlineForm(request.POST)
     if form.is_valid():

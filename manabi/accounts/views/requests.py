@@ -18,19 +18,14 @@ from manabi.accounts.permissions import (
     can_file_registration_request,
 )
 from manabi.accounts.roles import Role
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import acting_of
 from manabi.accounts.services import AccountError
 from manabi.orgs.selectors import organisations_in_jurisdiction
 
 
-def _acting(request: HttpRequest) -> Acting:
-    acting: Acting = request.acting  # type: ignore[attr-defined]
-    return acting
-
-
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_file_registration_request(acting):
         raise PermissionDenied
     requests = RegistrationRequest.objects.select_related("organisation", "requested_by")
@@ -45,7 +40,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     if not can_file_registration_request(acting):
         raise PermissionDenied
     form = RegistrationRequestForm(
@@ -70,7 +65,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     filed = access_registration_request(acting, request_id)
     return render(
         request,
@@ -86,7 +81,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_approve(request: HttpRequest, request_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     filed = access_registration_request(acting, request_id)
     if not can_decide_registration_request(acting):
         raise PermissionDenied
@@ -105,7 +100,7 @@ def request_approve(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_reject(request: HttpRequest, request_id: int) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_of(request)
     filed = access_registration_request(acting, request_id)
     if not can_decide_registration_request(acting):
         raise PermissionDenied

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import pyotp
@@ -143,6 +145,21 @@ ONBOARDING_STEPS = (
 )
 
 
+def onboarding_step(
+    view: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A first-login page: signed in, and only while first login is not finished."""
+
+    @login_required
+    @wraps(view)
+    def step(request: HttpRequest) -> HttpResponse:
+        if not _account(request).onboarding_required:
+            return redirect("core:home")
+        return view(request)
+
+    return step
+
+
 def _onboarding_context(request: HttpRequest, step: str, **extra: Any) -> dict[str, Any]:
     return {"steps": ONBOARDING_STEPS, "step": step, **extra}
 
@@ -159,10 +176,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:onboarding_password")
 
 
-@login_required
+@onboarding_step
 def onboarding_profile(request: HttpRequest) -> HttpResponse:
-    if not _account(request).onboarding_required:
-        return redirect("core:home")
     account = _account(request)
     staff = account.staff
     initial = {
@@ -181,10 +196,8 @@ def onboarding_profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@onboarding_step
 def onboarding_email(request: HttpRequest) -> HttpResponse:
-    if not _account(request).onboarding_required:
-        return redirect("core:home")
     """Register an address and send a code to it; an address already on file gets the code."""
     account = _account(request)
     on_file = account.email
@@ -206,10 +219,8 @@ def onboarding_email(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@onboarding_step
 def onboarding_email_verify(request: HttpRequest) -> HttpResponse:
-    if not _account(request).onboarding_required:
-        return redirect("core:home")
     account = _account(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -227,11 +238,9 @@ def onboarding_email_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@onboarding_step
 def onboarding_password(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    if not account.onboarding_required:
-        return redirect("core:home")
     if not request.session.get(PROFILE_DONE_KEY) or not services.onboarding_email_done(account):
         return redirect("accounts:onboarding")
     form = NewPasswordForm(request.POST or None)
