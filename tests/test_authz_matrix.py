@@ -123,6 +123,12 @@ MATRIX: dict[str, list[Entry]] = {
     "accounts:acting_switch": [Entry("get", signed_in(405)), Entry("post", everyone(302))],
     "accounts:guest_register": [Entry("get", signed_in(302, anonymous=200))],
     "accounts:guest_complete": [Entry("get", everyone(302))],
+    "accounts:account_list": [Entry("get", roles(403, **OVERSEERS_200))],
+    "accounts:account_create": [
+        Entry("get", roles(403, **MANAGERS_200)),
+        # An empty form: errors shown, nothing written.
+        Entry("post", roles(403, **MANAGERS_200)),
+    ],
     "accounts:account_detail": [
         Entry("get", roles(404, **OVERSEERS_200), account_of("teacher_a")),
         Entry("get", roles(404, system_admin=200), account_of("teacher_b")),

@@ -14,6 +14,9 @@ class AccountsConfig(AppConfig):
         overseers = frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN})
         navigation.register(
             navigation.NavItem(
+                label="アカウント", url_name="accounts:account_list", order=250, roles=overseers
+            ),
+            navigation.NavItem(
                 label="初回ログインの状況", url_name="accounts:progress", order=300, roles=overseers
             ),
             navigation.NavItem(

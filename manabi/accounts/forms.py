@@ -253,3 +253,25 @@ class GuestCompleteForm(NewPasswordForm):
     )
     name = forms.CharField(label="氏名", max_length=100)
     field_order = ["code", "name", "password", "repeat"]
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label="ログインID・氏名", required=False)
+    status = forms.ChoiceField(
+        label="状態",
+        required=False,
+        choices=[
+            ("", "すべて"),
+            ("onboarding", "初回ログイン未完了"),
+            ("suspended", "利用停止中"),
+            ("inactive", "利用終了"),
+        ],
+    )
+
+
+class AccountCreateForm(RoleForm):
+    """An account for someone without a staff record (board clerks, organisers …)."""
+
+    display_name = forms.CharField(label="氏名", max_length=100)
+    email = forms.EmailField(label="メールアドレス", required=False)
+    field_order = ["display_name", "email", "role", "organisation", "valid_from", "valid_to"]

@@ -212,3 +212,18 @@ def acting_of(request: HttpRequest) -> Acting:
     """The ``Acting`` a request runs with (set by AccountGateMiddleware)."""
     acting: Acting = request.acting  # type: ignore[attr-defined]
     return acting
+
+
+def accounts_search(acting: Acting, *, query: str = "", status: str = "") -> QuerySet[Account]:
+    qs = accounts_in_jurisdiction(acting).select_related("staff")
+    if query:
+        qs = qs.filter(
+            Q(login_id__icontains=query.strip()) | Q(display_name__icontains=query.strip())
+        )
+    if status == "onboarding":
+        qs = qs.filter(onboarding_required=True, is_active=True)
+    elif status == "suspended":
+        qs = qs.filter(suspended_at__isnull=False)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    return qs.order_by("login_id")

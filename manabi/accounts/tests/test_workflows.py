@@ -216,3 +216,23 @@ def test_board_grants_a_role_within_its_jurisdiction_only(cast: Cast) -> None:
         {"role": "system_admin", "valid_from": "2026-04-01"},
     )
     assert not teacher.role_assignments.filter(role="system_admin").exists()
+
+
+def test_board_creates_an_account_with_a_generated_login_id(cast: Cast) -> None:
+    board = cast.client("board_officer")
+    response = board.post(
+        "/accounts/manage/new/",
+        {
+            "display_name": "研修 担当",
+            "role": "organizer",
+            "organisation": cast.orgs["board_m"].pk,
+            "valid_from": "2026-04-01",
+        },
+    )
+    account = Account.objects.get(display_name="研修 担当")
+    assert account.login_id == "480002O00001"
+    assert response["Location"] == f"/accounts/manage/{account.pk}/"
+    assert account.role_assignments.get().organisation == cast.orgs["board_m"]
+    assert not account.has_usable_password()
+    listing = board.get("/accounts/manage/?q=研修").content.decode()
+    assert "480002O00001" in listing

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,7 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from manabi.accounts import services
-from manabi.accounts.forms import DeadlineForm, LettersForm, RoleEndForm, RoleForm, SuspendForm
+from manabi.accounts.forms import (
+    AccountCreateForm,
+    AccountSearchForm,
+    DeadlineForm,
+    LettersForm,
+    RoleEndForm,
+    RoleForm,
+    SuspendForm,
+)
 from manabi.accounts.letters import credential_letters_pdf
 from manabi.accounts.models import Account, RoleAssignment
 from manabi.accounts.permissions import (
@@ -30,6 +39,7 @@ from manabi.accounts.roles import Role
 from manabi.accounts.selectors import (
     Acting,
     accounts_of_organisation,
+    accounts_search,
     acting_of,
     onboarding_pending,
     onboarding_progress,
@@ -60,6 +70,57 @@ def _issue_and_print(
     response["Content-Disposition"] = content_disposition(f"初回ログインのお知らせ_{name}.pdf")
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    acting = acting_of(request)
+    if not can_issue_initial_passwords(acting):
+        raise PermissionDenied
+    form = AccountSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    results = accounts_search(acting, query=filters.get("q", ""), status=filters.get("status", ""))
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"form": form, "page": page, "can_manage": can_manage_accounts(acting)},
+    )
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    """An account with a generated login ID and one role, for someone with no staff record."""
+    acting = acting_of(request)
+    if not can_manage_accounts(acting):
+        raise PermissionDenied
+    form = AccountCreateForm(
+        request.POST or None,
+        roles=grantable_roles(acting),
+        organisations=organisations_in_jurisdiction(acting),
+        initial={"valid_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = Role(data["role"])
+        with transaction.atomic():
+            account = services.account_create(
+                actor=acting, display_name=data["display_name"], role=role, email=data["email"]
+            )
+            services.role_assign(
+                actor=acting,
+                account=account,
+                role=role,
+                organisation=data["organisation"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+            )
+        messages.success(
+            request,
+            f"アカウント {account.login_id} を作成しました。初期パスワードを発行して通知書を渡してください。",
+        )
+        return redirect("accounts:account_detail", account_id=account.pk)
+    return render(request, "accounts/account_create.html", {"form": form})
 
 
 @login_required
