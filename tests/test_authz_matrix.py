@@ -252,6 +252,10 @@ MATRIX: dict[str, list[Entry]] = {
     "api-docs": [Entry("get", signed_in(200, anonymous=401))],
     "api:token": [Entry("get", everyone(405)), Entry("post", everyone(400))],
     "api:me": [Entry("get", signed_in(200, anonymous=401))],
+    "api:eligibility_compute": [
+        Entry("get", signed_in(405, anonymous=401)),
+        Entry("post", signed_in(400, anonymous=401)),
+    ],
     # The Django admin site: every kwarg-free admin page is walked by test_admin_site.
     "admin:*": [Entry("get", admins_only(others=302, anonymous=302))],
 }
