@@ -37,7 +37,7 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml $(if $(filter .tools/bin
 setup: $(VENV)/.installed
 
 demo: setup
-	$(BIN)/manabi demo --port $(PORT) $(if $(RESET),--reset)
+	$(BIN)/manabi demo --port $(PORT) $(if $(RESET),--reset) $(if $(SIZE),--size $(SIZE))
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

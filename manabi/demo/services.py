@@ -7,13 +7,16 @@ from collections.abc import Callable
 from django.db import transaction
 
 from manabi.core.audit import audit_record
-from manabi.demo.registry import contributions
+from manabi.demo.registry import DemoOptions, contributions
 
 
-def demo_build(*, progress: Callable[[str], None] = lambda _: None) -> None:
-    """Create (or bring up to date) every app's demo data, in one transaction."""
+def demo_build(
+    *, options: DemoOptions | None = None, progress: Callable[[str], None] = lambda _: None
+) -> None:
+    """Create (or complete) every app's demo data, in one transaction and one audit event."""
+    options = options or DemoOptions()
     with transaction.atomic():
         for contribution in contributions():
             progress(contribution.app_label)
-            contribution.build()
-        audit_record(actor=None, action="demo.build")
+            contribution.build(options)
+        audit_record(actor=None, action="demo.build", details={"size": options.size})

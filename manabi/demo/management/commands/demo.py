@@ -5,14 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from manabi.demo.registry import demo_accounts
+from manabi.accounts.models import Account
+from manabi.accounts.roles import Role
+from manabi.demo.registry import SIZES, STANDARD, DemoOptions, demo_accounts
 from manabi.demo.services import demo_build
+from manabi.orgs.models import Organisation, OrganisationKind
+from manabi.people.models import Staff
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns of a terminal (a kanji takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)
 
 
 class Command(BaseCommand):
@@ -30,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="データを全て消して作り直す")
         parser.add_argument("--no-serve", action="store_true", help="作成だけして公開しない")
         parser.add_argument("--json", action="store_true", help="accounts を JSON で出力する")
+        parser.add_argument(
+            "--size",
+            choices=SIZES,
+            default=STANDARD,
+            help="standard (既定): 学校約30・教職員約1,500人 / large: 教職員約5万人 (性能測定用)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "accounts":
@@ -45,7 +63,17 @@ class Command(BaseCommand):
         self.stdout.write("データベースを準備しています…")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("デモデータを作成しています…")
-        demo_build(progress=lambda label: self.stdout.write(f"  - {label}"))
+        started = time.monotonic()
+        demo_build(
+            options=DemoOptions(size=options["size"]),
+            progress=lambda label: self.stdout.write(f"  - {label}"),
+        )
+        self.stdout.write(
+            f"作成しました ({time.monotonic() - started:.1f} 秒): "
+            f"組織 {Organisation.objects.count():,}"
+            f" (うち学校 {Organisation.objects.filter(kind=OrganisationKind.SCHOOL).count():,}), "
+            f"教職員 {Staff.objects.count():,}人, アカウント {Account.objects.count():,}"
+        )
         self._print_accounts(as_json=False)
         if options["no_serve"]:
             return
@@ -62,8 +90,25 @@ class Command(BaseCommand):
         self.stdout.write("ログインできるデモアカウント:")
         for a in accounts:
             self.stdout.write(
-                f"  {a.login_id:<18} パスワード {a.password:<18} {a.role:<14} "
+                f"  {a.login_id:<16} {a.password:<18} {_pad(Role(a.role).label, 15)} "
                 f"{a.organisation} {a.name}"
+                + (f" ({a.note})" if a.note else "")
+                + (" [二段階認証]" if a.totp_secret else "")
+            )
+        secrets = {a.totp_secret for a in accounts if a.totp_secret}
+        for secret in sorted(secrets):
+            with_totp = ", ".join(a.login_id for a in accounts if a.totp_secret == secret)
+            self.stdout.write("")
+            self.stdout.write(
+                f"二段階認証: {with_totp} は、ログイン後に認証アプリの6桁のコードを入力します。"
+            )
+            self.stdout.write(f"  認証アプリに次のキーを登録してください: {secret}")
+        if any(a.onboarding for a in accounts):
+            self.stdout.write("")
+            self.stdout.write(
+                "初回ログイン: 「初回ログイン前」のアカウントは初期パスワードでログインすると、"
+                "本人確認・メールアドレス登録・パスワード変更の手続きに進みます"
+                "(メール送信を設定していなければ、確認コードのメールはこの端末に表示されます)。"
             )
         self.stdout.write("")
 
