@@ -18,10 +18,12 @@ authenticator, roles, not suspended), so the printed list works after each ``man
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
@@ -88,6 +90,9 @@ class _Chosen:
     role: Role
     note: str
     onboarding: bool = False
+
+
+JST = ZoneInfo("Asia/Tokyo")
 
 
 def _by_name() -> dict[str, OrgSpec]:
@@ -209,17 +214,27 @@ def _create_staff_accounts(plan: tuple[StaffSpec, ...], orgs: dict[str, int]) ->
     staff_ids = dict(Staff.objects.values_list("staff_number", "pk"))
     with_account = set(Account.objects.filter(staff__isnull=False).values_list("staff", flat=True))
     taken = set(Account.objects.values_list("login_id", flat=True))
+    # It is autumn in the demo: nine in ten people finished first login long ago (with a
+    # password nobody knows); the rest have not had an initial password yet, so the
+    # first-login progress pages have something to show.
+    finished = make_password(secrets.token_urlsafe(32))
     new = []
     for person in plan:
         login_id = login_id_for_staff(person.staff_number)
         staff_id = staff_ids[person.staff_number]
         if staff_id not in with_account and login_id not in taken:
+            done = int(person.staff_number) % 10 != 0
+            changed = datetime.combine(person.main.start, time(9), tzinfo=JST) + timedelta(days=7)
             new.append(
                 Account(
                     login_id=login_id,
                     display_name=person.display_name,
                     staff_id=staff_id,
-                    password=make_password(None),  # unusable until an initial password
+                    # unusable until an initial password is issued
+                    password=finished if done else make_password(None),
+                    email=f"t{person.staff_number}@mirai-pref.example.jp" if done else "",
+                    email_verified_at=changed if done else None,
+                    password_changed_at=changed if done else None,
                 )
             )
     Account.objects.bulk_create(new, batch_size=BATCH_SIZE)

@@ -185,7 +185,7 @@ class LettersForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast("forms.ModelMultipleChoiceField[Any]", self.fields["accounts"]).queryset = accounts
         self.fields["accounts"].label_from_instance = lambda a: (  # type: ignore[attr-defined]
-            f"{a.display_name}({a.login_id}){'・初回ログイン未完了' if a.onboarding_required else ''}"
+            f"{a.display_name}({a.login_id}){'・初回ログイン未完了' if a.onboarding_required or not a.has_usable_password() else ''}"
         )
 
 

@@ -130,6 +130,12 @@ class ProgressRow:
         return round(100 * self.done / self.total) if self.total else 100
 
 
+def _first_login_pending(prefix: str = "") -> Q:
+    """Not through first login: initial password issued and not replaced, or none issued
+    yet (an unusable password, as every account starts)."""
+    return Q(**{f"{prefix}onboarding_required": True}) | Q(**{f"{prefix}password__startswith": "!"})
+
+
 def onboarding_progress(acting: Acting, *, on: date | None = None) -> list[ProgressRow]:
     """Per organisation in the jurisdiction: active staff accounts and how many have not yet
     finished first login. Three queries whatever the number of organisations."""
@@ -151,9 +157,7 @@ def onboarding_progress(acting: Acting, *, on: date | None = None) -> list[Progr
         .values("organisation_id")
         .annotate(
             total=Count("staff", distinct=True),
-            pending=Count(
-                "staff", filter=Q(staff__account__onboarding_required=True), distinct=True
-            ),
+            pending=Count("staff", filter=_first_login_pending("staff__account__"), distinct=True),
         )
     )
     deadlines = dict(
@@ -185,7 +189,7 @@ def onboarding_pending(
     ).values("staff_id")
     return (
         accounts_in_jurisdiction(acting)
-        .filter(staff__in=staff_ids, is_active=True, onboarding_required=True)
+        .filter(_first_login_pending(), staff__in=staff_ids, is_active=True)
         .select_related("staff")
         .order_by("staff__kana")
     )
@@ -221,7 +225,7 @@ def accounts_search(acting: Acting, *, query: str = "", status: str = "") -> Que
             Q(login_id__icontains=query.strip()) | Q(display_name__icontains=query.strip())
         )
     if status == "onboarding":
-        qs = qs.filter(onboarding_required=True, is_active=True)
+        qs = qs.filter(_first_login_pending(), is_active=True)
     elif status == "suspended":
         qs = qs.filter(suspended_at__isnull=False)
     elif status == "inactive":

@@ -236,3 +236,9 @@ def test_board_creates_an_account_with_a_generated_login_id(cast: Cast) -> None:
     assert not account.has_usable_password()
     listing = board.get("/accounts/manage/?q=研修").content.decode()
     assert "480002O00001" in listing
+
+
+def test_accounts_without_an_initial_password_count_as_pending(cast: Cast) -> None:
+    Account.objects.filter(pk=cast.account("teacher_a").pk).update(password="!unusable")
+    rows = onboarding_progress(acting_for(cast.account("principal_a")))
+    assert [(r.total, r.pending) for r in rows] == [(2, 1)]

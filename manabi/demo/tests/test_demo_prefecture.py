@@ -231,7 +231,10 @@ def test_every_member_of_staff_has_an_account_and_roles(prefecture: list[dict[st
     for staff in Staff.objects.prefetch_related("assignments"):
         account = accounts[staff.pk]
         assert account.login_id == login_id_for_staff(staff.staff_number)
-        assert account.has_usable_password() is (account.login_id in listed)
+        # Listed accounts have their demo password; of the others, those whose staff number
+        # ends in 0 have had no initial password yet, the rest finished first login.
+        if account.login_id not in listed:
+            assert account.has_usable_password() is (not staff.staff_number.endswith("0"))
         for assignment in staff.assignments.all():
             assert (account.pk, assignment.organisation_id) in staff_roles
     leaders = RoleAssignment.objects.filter(role=Role.SCHOOL_ADMIN)
