@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "manabi.accounts",
     "manabi.orgs",
     "manabi.people",
+    "manabi.imports",
     "manabi.eligibility",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",

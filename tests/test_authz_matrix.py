@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from manabi.accounts.models import RegistrationRequest
 from manabi.core.models import AuditEvent
+from manabi.imports.models import ImportJob
 from tests.personas import PERSONAS, Cast
 
 LOGIN = "/accounts/login/"
@@ -98,6 +99,20 @@ def filed_request(cast: Cast) -> dict[str, Any]:
         start=date(2026, 4, 1),
     )
     return {"request_id": request.pk}
+
+
+def board_job(cast: Cast) -> dict[str, Any]:
+    """An import job uploaded by the board officer, not yet checked."""
+    job = ImportJob.objects.create(
+        kind="staff",
+        file_name="4月.csv",
+        file_sha256="0" * 64,
+        content=b"",
+        uploaded_by=cast.account("board_officer"),
+        acting_role="board",
+        acting_organisation=cast.orgs["board_m"],
+    )
+    return {"job_id": job.pk}
 
 
 MATRIX: dict[str, list[Entry]] = {
@@ -247,6 +262,26 @@ MATRIX: dict[str, list[Entry]] = {
             assignment_of("teacher_a"),
         ),
     ],
+    # 一括登録: system administrators and boards. An empty upload re-renders the form.
+    "imports:upload": [
+        Entry("get", roles(403, **MANAGERS_200)),
+        Entry("post", roles(403, **MANAGERS_200)),
+    ],
+    "imports:template": [
+        Entry("get", roles(403, **MANAGERS_200), lambda cast: {"kind": "staff"}),
+        Entry("post", signed_in(405), lambda cast: {"kind": "staff"}),
+    ],
+    "imports:job": [Entry("get", roles(404, **MANAGERS_200), board_job)],
+    "imports:job_progress": [Entry("get", roles(404, **MANAGERS_200), board_job)],
+    "imports:job_errors": [Entry("get", roles(404, **MANAGERS_200), board_job)],
+    # Not validated yet: back to the job page.
+    "imports:job_confirm": [
+        Entry("get", roles(404, system_admin=302, board_officer=302), board_job)
+    ],
+    "imports:job_commit": [
+        Entry("get", signed_in(405), board_job),
+        Entry("post", roles(404, system_admin=302, board_officer=302), board_job),
+    ],
     "admin-login-redirect": [Entry("get", everyone(302))],
     "api-schema": [Entry("get", signed_in(200, anonymous=401))],
     "api-docs": [Entry("get", signed_in(200, anonymous=401))],
@@ -265,6 +300,8 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, int]] = {
     "/admin/core/auditevent/add/": {"system_admin": 403},
     # Task results are written by the worker, never by hand.
     "/admin/django_tasks_database/dbtaskresult/add/": {"system_admin": 403},
+    # Import jobs are made by uploading a file, not by hand.
+    "/admin/imports/importjob/add/": {"system_admin": 403},
 }
 
 # Patterns that are not pages of manabi (served files) and need no entry.

@@ -1,0 +1,150 @@
+"""Pages of the imports app (一括登録): upload, job status, confirmation, commit, downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from manabi.accounts.selectors import Acting
+from manabi.core.csvio import streaming_csv_response
+from manabi.imports import selectors, services
+from manabi.imports.forms import UploadForm
+from manabi.imports.models import ImportJob, ImportKind, ImportStatus
+from manabi.imports.permissions import access_import_job, require_importer
+from manabi.imports.plans import ORGANISATION_OUTCOMES, STAFF_OUTCOMES
+from manabi.imports.rows import ORGANISATION_COLUMNS, STAFF_COLUMNS, template_rows
+from manabi.imports.services import ImportJobError
+
+COLUMNS = {
+    ImportKind.STAFF.value: STAFF_COLUMNS,
+    ImportKind.ORGANISATIONS.value: ORGANISATION_COLUMNS,
+}
+ERROR_HEADER = ["行", "列", "値", "内容"]
+
+
+def _acting(request: HttpRequest) -> Acting:
+    acting: Acting = request.acting  # type: ignore[attr-defined]
+    return acting
+
+
+def _job_context(job: ImportJob) -> dict[str, Any]:
+    report = job.report or {}
+    kinds = STAFF_OUTCOMES if job.kind == ImportKind.STAFF else ORGANISATION_OUTCOMES
+    counts = report.get("counts") or {}
+    errors = report.get("errors") or []
+    error_total = int(report.get("error_total") or 0)
+    return {
+        "job": job,
+        "counts": [(kind.label, counts.get(kind.value, 0)) for kind in kinds] if counts else [],
+        "errors": errors,
+        "error_total": error_total,
+        "errors_truncated": error_total > len(errors),
+        "can_commit": job.status == ImportStatus.VALIDATED and error_total == 0,
+        "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    require_importer(acting)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=acting,
+                kind=ImportKind(form.cleaned_data["kind"]),
+                file_name=form.cleaned_data["file"].name or "",
+                content=form.file_bytes(),
+            )
+        except ImportJobError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, f"「{job.file_name}」を受け付けました。")
+            return redirect("imports:job", job_id=job.pk)
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "jobs": selectors.import_jobs_recent(acting),
+            "staff_columns": STAFF_COLUMNS,
+            "organisation_columns": ORGANISATION_COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+    """ひな形: the header row and one example row, as a UTF-8 (BOM) CSV."""
+    require_importer(_acting(request))
+    if kind not in COLUMNS:
+        raise Http404
+    header, example = template_rows(COLUMNS[kind])
+    label = ImportKind(kind).label
+    return streaming_csv_response(
+        [example], filename=f"import_{kind}_一括登録_{label}_ひな形.csv", header=header
+    )
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access_import_job(_acting(request), job_id)
+    return render(request, "imports/job.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress fragment, polled by htmx every second while the job runs; once it has
+    finished, htmx is told to reload the page (HX-Refresh) to show the result."""
+    job = access_import_job(_acting(request), job_id)
+    response = render(request, "imports/_progress.html", _job_context(job))
+    if not job.is_running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def job_errors(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
+    job = access_import_job(_acting(request), job_id)
+    return streaming_csv_response(
+        selectors.import_job_errors(job),
+        filename=f"import_{job.pk}_errors_一括登録エラー.csv",
+        header=ERROR_HEADER,
+    )
+
+
+@login_required
+@require_GET
+def job_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The confirmation step before registering (no JavaScript needed)."""
+    job = access_import_job(_acting(request), job_id)
+    context = _job_context(job)
+    if not context["can_commit"]:
+        messages.info(request, "この一括登録は登録できる状態ではありません。")
+        return redirect("imports:job", job_id=job.pk)
+    return render(request, "imports/confirm.html", context)
+
+
+@login_required
+@require_POST
+def job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+    acting = _acting(request)
+    job = access_import_job(acting, job_id)
+    try:
+        services.import_job_commit_request(actor=acting, job=job)
+    except ImportJobError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "登録を始めました。終わるまでこの画面でお待ちください。")
+    return redirect("imports:job", job_id=job.pk)
