@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from manabi.accounts.selectors import Acting
 from manabi.core.audit import audit_record
@@ -125,8 +126,8 @@ def assignment_end(*, actor: Acting | None, assignment: Assignment, end: date) -
 
 
 def staff_retire(*, actor: Acting | None, staff: Staff, retired_on: date) -> Staff:
-    """退職: end every assignment on ``retired_on`` and deactivate the account. Everything
-    the person did and every record about them is kept."""
+    """退職: end every assignment and role on ``retired_on`` and deactivate the account.
+    Everything the person did and every record about them is kept."""
     from manabi.accounts.services import account_deactivate
 
     with transaction.atomic():
@@ -135,8 +136,12 @@ def staff_retire(*, actor: Acting | None, staff: Staff, retired_on: date) -> Sta
         Assignment.objects.filter(staff=staff, end__isnull=True).update(end=retired_on)
         Assignment.objects.filter(staff=staff, end__gt=retired_on).update(end=retired_on)
         account = getattr(staff, "account", None)
-        if account is not None and account.is_active:
-            account_deactivate(actor=actor, account=account, reason="退職")
+        if account is not None:
+            account.role_assignments.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=retired_on)
+            ).update(valid_to=retired_on)
+            if account.is_active:
+                account_deactivate(actor=actor, account=account, reason="退職")
         audit_record(
             actor=actor,
             action="people.staff.retire",

@@ -80,6 +80,7 @@ def test_retirement_ends_assignments_deactivates_the_account_and_keeps_records(c
     account = cast.account("teacher_a")
     account.refresh_from_db()
     assert not account.is_active
+    assert not account.role_assignments.filter(valid_to__isnull=True).exists()
     assert staff.pk and account.pk  # nothing deleted
 
 
