@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("manabi.accounts.urls")),
     path("orgs/", include("manabi.orgs.urls")),
     path("staff/", include("manabi.people.urls")),
+    path("eligibility/", include("manabi.eligibility.urls")),
     path("imports/", include("manabi.imports.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(

@@ -7,3 +7,22 @@ class EligibilityConfig(AppConfig):
     name = "manabi.eligibility"
     label = "eligibility"
     verbose_name = "法定研修の該当者"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                label="基本研修の該当者調査",
+                url_name="eligibility:survey_list",
+                order=400,
+                roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.ORGANIZER, Role.SCHOOL_ADMIN}),
+            ),
+            navigation.NavItem(
+                label="基本研修の確認カード",
+                url_name="eligibility:my_card",
+                order=410,
+                roles=frozenset({Role.STAFF}),
+            ),
+        )

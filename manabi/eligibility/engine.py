@@ -296,6 +296,9 @@ def reference_date(fiscal_year: int) -> date:
     return date(fiscal_year, 3, 31)
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _anniversary(start: date, years: int) -> date:
     """The same month and day ``years`` later; 29 February becomes 1 March in common years."""
     year = start.year + years
@@ -316,6 +319,13 @@ def full_years(start: date, end: date) -> int:
     """
     if end < start:
         return 0
+    if end.year < MAXYEAR:
+        # The n-th year is complete when its anniversary is on or before the day after end.
+        after = end + _ONE_DAY
+        years = after.year - start.year
+        if _anniversary(start, years) > after:
+            years -= 1
+        return years
     years = end.year - start.year + 1
     while years > 0:
         last = _year_end(start, years)
@@ -436,13 +446,33 @@ def _counts_text(rule: TrainingRule, *, a: int, b: int, c: int) -> str:
     return f"{text}、育休C={c}" if rule.uses_c else text
 
 
+# Counted years of one person, by group ("A", "B" or "C") and set of kinds.
+CountsMemo = dict[tuple[str, frozenset[str]], int]
+
+
 def evaluate_training(
-    record: StaffRecord, rule: TrainingRule, *, age: int, reference: date
+    record: StaffRecord,
+    rule: TrainingRule,
+    *,
+    age: int,
+    reference: date,
+    counts_memo: CountsMemo | None = None,
 ) -> TrainingResult:
-    """Whether ``record`` is a target of ``rule``'s training, with A, B, C and the reason."""
-    a = years_a(record, rule.service_for_a, reference)
-    b = years_of_leave(record, rule.leaves_for_b, reference)
-    c = years_of_leave(record, rule.leaves_for_c, reference)
+    """Whether ``record`` is a target of ``rule``'s training, with A, B, C and the reason.
+
+    ``counts_memo``: a dict kept across the trainings of one person and reference date, so
+    that A, B and C are counted once per set of kinds rather than once per training.
+    """
+    memo: CountsMemo = {} if counts_memo is None else counts_memo
+    a = memo.get(("A", rule.service_for_a))
+    if a is None:
+        a = memo[("A", rule.service_for_a)] = years_a(record, rule.service_for_a, reference)
+    b = memo.get(("B", rule.leaves_for_b))
+    if b is None:
+        b = memo[("B", rule.leaves_for_b)] = years_of_leave(record, rule.leaves_for_b, reference)
+    c = memo.get(("C", rule.leaves_for_c))
+    if c is None:
+        c = memo[("C", rule.leaves_for_c)] = years_of_leave(record, rule.leaves_for_c, reference)
     counts = _counts_text(rule, a=a, b=b, c=c)
 
     def result(outcome: Outcome, reason: str) -> TrainingResult:
@@ -480,11 +510,12 @@ def evaluate_training(
 def evaluate_staff(record: StaffRecord, rules: RuleSet, *, reference: date) -> StaffResult:
     """Every training of ``rules`` for one person."""
     age = age_at_end_of(record.birth_date, reference)
+    memo: CountsMemo = {}
     return StaffResult(
         staff_code=record.staff_code,
         age=age,
         trainings=tuple(
-            evaluate_training(record, rule, age=age, reference=reference)
+            evaluate_training(record, rule, age=age, reference=reference, counts_memo=memo)
             for rule in rules.trainings
         ),
     )

@@ -1,0 +1,72 @@
+from django.urls import path
+
+from manabi.eligibility import views
+
+app_name = "eligibility"
+
+urlpatterns = [
+    # The survey, for the centre (and boards: their schools' progress).
+    path("", views.survey_list, name="survey_list"),
+    path("surveys/new/", views.survey_open, name="survey_open"),
+    path("surveys/<int:survey_id>/", views.survey_detail, name="survey_detail"),
+    path("surveys/<int:survey_id>/results/", views.survey_results, name="survey_results"),
+    path("surveys/<int:survey_id>/close/", views.survey_close, name="survey_close"),
+    path(
+        "surveys/<int:survey_id>/forms/<int:form_number>/<str:fmt>/",
+        views.survey_form_download,
+        name="survey_form_download",
+    ),
+    # A school's answer.
+    path("submissions/<int:submission_id>/", views.submission_detail, name="submission_detail"),
+    path(
+        "submissions/<int:submission_id>/recompute/",
+        views.submission_recompute,
+        name="submission_recompute",
+    ),
+    path(
+        "submissions/<int:submission_id>/mark-attending/",
+        views.decisions_mark_attending,
+        name="decisions_mark_attending",
+    ),
+    path(
+        "submissions/<int:submission_id>/submit/",
+        views.submission_submit,
+        name="submission_submit",
+    ),
+    path(
+        "submissions/<int:submission_id>/submit-none/",
+        views.submission_submit_none,
+        name="submission_submit_none",
+    ),
+    path(
+        "submissions/<int:submission_id>/reopen/",
+        views.submission_reopen,
+        name="submission_reopen",
+    ),
+    path(
+        "submissions/<int:submission_id>/derive-records/",
+        views.records_derive,
+        name="records_derive",
+    ),
+    path(
+        "submissions/<int:submission_id>/forms/<int:form_number>/<str:fmt>/",
+        views.submission_form_download,
+        name="submission_form_download",
+    ),
+    path("submissions/<int:submission_id>/cards/", views.submission_cards, name="submission_cards"),
+    path("decisions/<int:decision_id>/", views.decision_edit, name="decision_edit"),
+    # Service records (在職記録) of one person, and the import.
+    path("staff/<int:staff_id>/", views.service_records, name="service_records"),
+    path("staff/<int:staff_id>/service/", views.service_period_add, name="service_period_add"),
+    path("staff/<int:staff_id>/leaves/", views.leave_add, name="leave_add"),
+    path("staff/<int:staff_id>/completed/", views.completed_add, name="completed_add"),
+    path(
+        "staff/<int:staff_id>/<str:category>/<int:record_id>/delete/",
+        views.record_delete,
+        name="record_delete",
+    ),
+    path("staff/<int:staff_id>/card/", views.staff_card, name="staff_card"),
+    path("records/import/", views.records_import, name="records_import"),
+    # Everyone: their own confirmation card.
+    path("card/", views.my_card, name="my_card"),
+]
