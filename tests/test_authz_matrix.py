@@ -325,6 +325,14 @@ MATRIX: dict[str, list[Entry]] = {
             writes_when_allowed=True,
         ),
     ],
+    "eligibility:survey_targets_csv": [
+        Entry(
+            "get",
+            roles(404, principal_a=403, board_officer=403, system_admin=200, organizer=200),
+            elig.survey_id,
+            writes_when_allowed=True,
+        ),
+    ],
     "eligibility:survey_form_download": [
         Entry(
             "get",

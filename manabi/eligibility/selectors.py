@@ -700,3 +700,19 @@ def card_of(staff: Staff, *, on: date | None = None) -> ConfirmationCard:
         on=on,
     )
     return card
+
+
+def confirmed_targets(acting: Acting, survey: Survey) -> QuerySet[TargetDecision]:
+    """Targets a school submitted as attending (○): the list the training organiser enrols
+    in the matching 悉皆 programme (exported as CSV until the training platform takes it)."""
+    return (
+        TargetDecision.objects.filter(
+            submission__in=survey_progress(acting, survey).filter(
+                status=SchoolSubmission.Status.SUBMITTED
+            ),
+            eligible=True,
+            attend=ATTEND_YES,
+        )
+        .select_related("staff", "submission__school")
+        .order_by("training", "submission__school__code", "staff__kana")
+    )

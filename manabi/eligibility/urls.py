@@ -12,6 +12,9 @@ urlpatterns = [
     path("surveys/<int:survey_id>/results/", views.survey_results, name="survey_results"),
     path("surveys/<int:survey_id>/close/", views.survey_close, name="survey_close"),
     path(
+        "surveys/<int:survey_id>/targets.csv", views.survey_targets_csv, name="survey_targets_csv"
+    ),
+    path(
         "surveys/<int:survey_id>/forms/<int:form_number>/<str:fmt>/",
         views.survey_form_download,
         name="survey_form_download",

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from manabi.accounts.selectors import Acting, acting_of
 from manabi.core.audit import audit_record
-from manabi.core.csvio import content_disposition
+from manabi.core.csvio import CsvEncoding, content_disposition, streaming_csv_response
 from manabi.core.formerrors import add_validation_errors
 from manabi.core.pdf import PdfUnavailable
 from manabi.core.xlsx import XLSX_CONTENT_TYPE
@@ -53,6 +54,7 @@ from manabi.eligibility.record_rows import COLUMNS
 from manabi.eligibility.selectors import (
     card_of,
     confirmation_cards,
+    confirmed_targets,
     default_fiscal_year,
     form_sheets,
     own_submission,
@@ -211,6 +213,54 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         request,
         "eligibility/survey_results.html",
         {"survey": survey, "aggregate": survey_aggregate(acting, survey)},
+    )
+
+
+@login_required
+def survey_targets_csv(request: HttpRequest, survey_id: int) -> HttpResponseBase:
+    """受講者名簿: every confirmed (○) target of the submitted schools, per training, as CSV for
+    enrolment in the matching 悉皆 programme."""
+    acting = acting_of(request)
+    survey = access_survey_for_change(acting, survey_id)
+    encoding: CsvEncoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
+    decisions = confirmed_targets(acting, survey)
+    audit_record(
+        actor=acting,
+        action="eligibility.survey.targets_export",
+        target=survey,
+        details={"rows": decisions.count()},
+    )
+    rows = (
+        [
+            d.get_training_display(),
+            d.staff.staff_number,
+            d.staff.name,
+            d.staff.kana,
+            d.job_label,
+            d.submission.school.code,
+            d.submission.school.name,
+            d.number or "",
+            d.subject,
+            d.note,
+        ]
+        for d in decisions.iterator(chunk_size=2000)
+    )
+    return streaming_csv_response(
+        rows,
+        filename=f"受講対象者_{survey.fiscal_year_label}.csv",
+        header=[
+            "研修",
+            "職員番号",
+            "氏名",
+            "ふりがな",
+            "職名",
+            "所属コード",
+            "所属",
+            "番号",
+            "教科",
+            "備考",
+        ],
+        encoding=encoding,
     )
 
 

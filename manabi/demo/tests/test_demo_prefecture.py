@@ -239,3 +239,16 @@ def test_every_member_of_staff_has_an_account_and_roles(prefecture: list[dict[st
             assert (account.pk, assignment.organisation_id) in staff_roles
     leaders = RoleAssignment.objects.filter(role=Role.SCHOOL_ADMIN)
     assert leaders.count() == 2 * Organisation.objects.filter(kind="school").count()
+
+
+@pytest.mark.django_db
+def test_eligibility_demo_has_records_for_every_teacher_and_an_open_survey() -> None:
+    from manabi.eligibility.models import SchoolSubmission, StaffServicePeriod, Survey
+
+    teachers = Staff.objects.filter(job_title=JobTitle.TEACHER)
+    with_records = teachers.filter(pk__in=StaffServicePeriod.objects.values("staff_id")).count()
+    assert with_records == teachers.count()
+    survey = Survey.objects.get()
+    assert survey.submissions.count() == Organisation.objects.filter(kind="school").count()
+    computed = SchoolSubmission.objects.get(survey=survey, school__name="みらい市立中央小学校")
+    assert computed.status == "draft"

@@ -236,3 +236,21 @@ def test_my_card(cast: Cast) -> None:
     assert "令和7年度" in page and "令和7年3月31日現在" in page
     assert "受講該当" in page
     assert cast.client("organizer").get(reverse("eligibility:my_card")).status_code == 404
+
+
+def test_the_centre_downloads_the_list_of_confirmed_targets(cast: Cast) -> None:
+    StaffServicePeriodFactory(staff=cast.staff["teacher_a"], start=date(2024, 4, 1))
+    survey = open_survey(cast)
+    submission = answer(survey, cast)
+    principal = cast.client("principal_a")
+    principal.post(reverse("eligibility:submission_recompute", args=[submission.pk]))
+    url = reverse("eligibility:survey_targets_csv", args=[survey.pk])
+    empty = b"".join(cast.client("organizer").get(url).streaming_content).decode("utf-8-sig")
+    assert "南 花子" not in empty  # not submitted yet
+    decision = submission.decisions.get()
+    principal.post(reverse("eligibility:decision_edit", args=[decision.pk]), {"attend": "yes"})
+    principal.post(reverse("eligibility:submission_submit", args=[submission.pk]))
+    body = b"".join(cast.client("organizer").get(url).streaming_content).decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("研修,職員番号,氏名")
+    assert lines[1].startswith("教職2年次研修,10000002,南 花子")
