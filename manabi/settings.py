@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "manabi.people",
     "manabi.imports",
     "manabi.eligibility",
+    "manabi.indicators",
+    "manabi.records",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",

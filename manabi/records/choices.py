@@ -1,0 +1,37 @@
+"""Categories, formats and sources of training-history records (seed 000 §3)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class RecordCategory(models.TextChoices):
+    """記録の対象となる研修の区分 (seed 000 §3)."""
+
+    REQUIRED_I = "required_i", "必須記録研修 i(研修実施者が実施する研修)"
+    REQUIRED_II = "required_ii", "必須記録研修 ii(大学院修学休業により履修した課程等)"
+    REQUIRED_III = "required_iii", "必須記録研修 iii(免許法認定講習・認定通信教育)"
+    OTHER_I = "other_i", "その他 i(研修実施者に当たらない市町村教委等の研修)"
+    OTHER_II = "other_ii", "その他 ii(校内研修・研究)"
+    OTHER_III = "other_iii", "その他 iii(自主研修)"
+
+
+class TrainingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "対面"
+    LIVE_ONLINE = "live_online", "同時双方向オンライン"
+    ON_DEMAND = "on_demand", "オンデマンド"
+
+
+class RecordSource(models.TextChoices):
+    PLATFORM = "platform", "研修の修了"
+    MANUAL = "manual", "手入力"
+    IMPORT = "import", "移行データ"
+
+
+class RecordStatus(models.TextChoices):
+    """Only confirmed records count in reports."""
+
+    DRAFT = "draft", "本人入力中"
+    SUBMITTED = "submitted", "確認待ち"
+    RETURNED = "returned", "差し戻し"
+    CONFIRMED = "confirmed", "確認済み"
