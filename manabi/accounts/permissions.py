@@ -9,7 +9,7 @@ from django.http import Http404
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from manabi.accounts.models import Account, RegistrationRequest
+from manabi.accounts.models import Account, RegistrationRequest, RoleAssignment
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting, accounts_in_jurisdiction, acting_for
 from manabi.orgs.models import Organisation
@@ -66,6 +66,26 @@ def access_account_for_change(acting: Acting, account_id: int) -> Account:
     if account.pk == getattr(acting.account, "pk", None):
         raise PermissionDenied  # nobody suspends or re-roles themself
     return account
+
+
+def access_role_assignment_for_change(
+    acting: Acting, account_id: int, role_id: int
+) -> tuple[Account, RoleAssignment]:
+    """A role assignment ``acting`` may end: of an account they manage, a role they could
+    grant, on an organisation in their jurisdiction."""
+    from manabi.orgs.selectors import organisations_in_jurisdiction
+
+    account = access_account_for_change(acting, account_id)
+    try:
+        assignment = account.role_assignments.get(pk=role_id)
+    except RoleAssignment.DoesNotExist:
+        raise Http404 from None
+    if assignment.role not in grantable_roles(acting) or (
+        assignment.organisation_id is not None
+        and not organisations_in_jurisdiction(acting).filter(pk=assignment.organisation_id).exists()
+    ):
+        raise PermissionDenied
+    return account, assignment
 
 
 def can_file_registration_request(acting: Acting) -> bool:

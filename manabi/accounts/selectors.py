@@ -231,3 +231,14 @@ def accounts_search(acting: Acting, *, query: str = "", status: str = "") -> Que
     elif status == "inactive":
         qs = qs.filter(is_active=False)
     return qs.order_by("login_id")
+
+
+def failed_sign_ins(account: Account) -> int:
+    """Consecutive failed sign-ins recorded for the account's login ID (django-axes)."""
+    from axes.models import AccessAttempt
+
+    return sum(
+        AccessAttempt.objects.filter(username=account.login_id).values_list(
+            "failures_since_start", flat=True
+        )
+    )

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,11 +25,12 @@ from manabi.accounts.forms import (
     SuspendForm,
 )
 from manabi.accounts.letters import credential_letters_pdf
-from manabi.accounts.models import Account, RoleAssignment
+from manabi.accounts.models import Account
 from manabi.accounts.permissions import (
     access_account,
     access_account_for_change,
     access_organisation_for_letters,
+    access_role_assignment_for_change,
     can_issue_initial_passwords,
     can_manage_accounts,
     can_view_onboarding_progress,
@@ -41,6 +42,7 @@ from manabi.accounts.selectors import (
     accounts_of_organisation,
     accounts_search,
     acting_of,
+    failed_sign_ins,
     onboarding_pending,
     onboarding_progress,
 )
@@ -127,13 +129,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     acting = acting_of(request)
     account = access_account(acting, account_id)
-    from axes.models import AccessAttempt
-
-    failures = sum(
-        AccessAttempt.objects.filter(username=account.login_id).values_list(
-            "failures_since_start", flat=True
-        )
-    )
+    failures = failed_sign_ins(account)
     return render(
         request,
         "accounts/account_detail.html",
@@ -235,13 +231,7 @@ def role_add(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def role_end(request: HttpRequest, account_id: int, role_id: int) -> HttpResponse:
     acting = acting_of(request)
-    account = access_account_for_change(acting, account_id)
-    assignment = get_object_or_404(RoleAssignment, pk=role_id, account=account)
-    if assignment.role not in grantable_roles(acting) or (
-        assignment.organisation is not None
-        and not organisations_in_jurisdiction(acting).filter(pk=assignment.organisation.pk).exists()
-    ):
-        raise PermissionDenied
+    account, assignment = access_role_assignment_for_change(acting, account_id, role_id)
     form = RoleEndForm(request.POST)
     if form.is_valid():
         try:

@@ -79,7 +79,7 @@ class LoginView(auth_views.LoginView):
         assert isinstance(account, Account)
         backend = getattr(account, "backend", "django.contrib.auth.backends.ModelBackend")
         next_url = _safe_next(self.request, self.get_redirect_url())
-        if TotpDevice.objects.filter(account=account, confirmed_at__isnull=False).exists():
+        if services.has_totp(account):
             self.request.session.cycle_key()
             self.request.session[MFA_PENDING_KEY] = {
                 "account": account.pk,
