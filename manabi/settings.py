@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "manabi.eligibility",
     "manabi.indicators",
     "manabi.records",
+    "manabi.dialogue",
+    "manabi.training",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",
@@ -255,6 +257,14 @@ AXES_ENABLE_ADMIN = False
 # locking by IP would lock every teacher of the school out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# 研修事業番号 (seed 000 §7): fiscal year + 2-digit local code + 1-digit category + serial.
+# Fields: {fiscal_year}, {local_code}, {category_code}, {serial}; see docs/training.md.
+TRAINING_NUMBER_PATTERN = env.str(
+    "MANABI_TRAINING_NUMBER_PATTERN", default="{fiscal_year}{local_code}{category_code}{serial:03d}"
+)
+# Local code for organisers of the prefecture itself (seed 000: 30 for prefectural schools).
+TRAINING_DEFAULT_LOCAL_CODE = env.str("MANABI_TRAINING_DEFAULT_LOCAL_CODE", default="30")
+
 # --- email ----------------------------------------------------------------------------------
 # Development prints mail (first-login codes) in the terminal; production sends with SMTP:
 # EMAIL_URL=smtp+tls://user:password@smtp.example.lg.jp:587
@@ -378,5 +388,5 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("MANABI_LOG_LEVEL", default="INFO")},
     # django-axes logs every reset at INFO; lock-outs are also in the audit log.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -12,6 +12,10 @@ urlpatterns = [
     path("staff/", include("manabi.people.urls")),
     path("eligibility/", include("manabi.eligibility.urls")),
     path("imports/", include("manabi.imports.urls")),
+    path("trainings/", include("manabi.training.urls")),
+    path("history/", include("manabi.records.urls")),
+    path("indicators/", include("manabi.indicators.urls")),
+    path("dialogue/", include("manabi.dialogue.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

@@ -21,6 +21,8 @@ from manabi.accounts.models import RegistrationRequest
 from manabi.core.models import AuditEvent
 from manabi.eligibility.tests import authz as elig
 from manabi.imports.models import ImportJob
+from manabi.records.tests import authz as history
+from manabi.training.tests import authz as training
 from tests.personas import PERSONAS, Cast
 
 LOGIN = "/accounts/login/"
@@ -60,6 +62,16 @@ def admins_only(*, others: int, anonymous: int) -> dict[str, int]:
 # school A and its staff; school B (きた町) is outside both.
 OVERSEERS_200 = {"system_admin": 200, "board_officer": 200, "principal_a": 200}
 MANAGERS_200 = {"system_admin": 200, "board_officer": 200}
+# Those who read a teacher_a record but may not act on it (records, dialogues).
+HISTORY_403 = {"system_admin": 403, "board_officer": 403}
+# Those who see teacher_a's application: herself, the route (principal_a, board_officer),
+# the organiser of the programme, system administrators.
+TRAINING_SEE = ("system_admin", "board_officer", "principal_a", "teacher_a", "organizer")
+
+
+def training_seen(status: int, **by_persona: int) -> dict[str, int]:
+    """teacher_a's application: ``status`` for those who see it, 404 for the others."""
+    return roles(404, **{**dict.fromkeys(TRAINING_SEE, status), **by_persona})
 
 
 def staff_of(name: str) -> Kwargs:
@@ -498,6 +510,496 @@ MATRIX: dict[str, list[Entry]] = {
     # Everyone with a staff record sees their own card.
     "eligibility:my_card": [
         Entry("get", roles(404, principal_a=200, teacher_a=200, teacher_b=200)),
+    ],
+    # 研修 (training). The centre's programme is for the prefecture (guests and no_role do
+    # not see it); organizer manages it. teacher_a's application waits for principal_a (the
+    # school step), then the board of みなみ市 (board_officer); only the waiting step acts.
+    "training:catalogue": [Entry("get", signed_in(200))],
+    "training:programme_detail": [
+        Entry("get", roles(200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:apply": [
+        Entry(
+            "get",
+            roles(
+                403,
+                board_officer=200,
+                principal_a=200,
+                teacher_a=200,
+                teacher_b=200,
+                guest=404,
+                no_role=404,
+            ),
+            training.programme_id,
+        ),
+        # An empty form: shown again, nothing written.
+        Entry(
+            "post",
+            roles(
+                403,
+                board_officer=200,
+                principal_a=200,
+                teacher_a=200,
+                teacher_b=200,
+                guest=404,
+                no_role=404,
+            ),
+            training.programme_id,
+        ),
+    ],
+    "training:material_download": [
+        Entry("get", roles(302, guest=404, no_role=404), training.material_of),
+    ],
+    "training:managed_list": [Entry("get", roles(403, organizer=200, principal_a=200))],
+    "training:programme_create": [
+        Entry("get", roles(403, organizer=200, principal_a=200)),
+        Entry("post", roles(403, organizer=200, principal_a=200)),
+    ],
+    "training:programme_edit": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    # Already published: refused with a message, nothing written.
+    "training:programme_publish": [
+        Entry("get", signed_in(405), training.programme_id),
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:programme_unpublish": [
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            training.programme_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    # Without a reason: refused with a message, nothing written.
+    "training:programme_cancel": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:session_add": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:session_edit": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.session_of),
+    ],
+    "training:session_delete": [
+        Entry("get", signed_in(405), training.session_of),
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            training.session_of,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:material_add": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:material_delete": [
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            training.material_of,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:programme_applications": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    # Nothing awaits the decision: refused with a message, nothing written.
+    "training:programme_accept_in_order": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:programme_lottery": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:programme_enrol": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:programme_enrol_csv": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:programme_enrol_survey": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:attendance": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.session_of),
+    ],
+    "training:attendance_bulk": [
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), training.session_of),
+    ],
+    "training:completion": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:completion_judge": [
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            training.programme_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:survey_edit": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+        Entry("post", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:question_delete": [
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            training.question_of,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:survey_results": [
+        Entry("get", roles(403, organizer=200, guest=404, no_role=404), training.programme_id),
+    ],
+    "training:survey_export": [
+        Entry(
+            "get",
+            roles(403, organizer=200, guest=404, no_role=404),
+            training.export_of,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:my_applications": [Entry("get", signed_in(200))],
+    "training:application_detail": [
+        Entry("get", training_seen(200), training.application_id),
+    ],
+    "training:application_withdraw": [
+        Entry("get", signed_in(405), training.application_id),
+        Entry(
+            "post",
+            training_seen(403, teacher_a=302),
+            training.application_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    # Not sent back: refused with a message, nothing written.
+    "training:application_resubmit": [
+        Entry("post", training_seen(403, teacher_a=302), training.application_id),
+    ],
+    # Without a reason: refused with a message, nothing written.
+    "training:application_cancel": [
+        Entry(
+            "post",
+            training_seen(
+                403,
+                teacher_a=302,
+                principal_a=302,
+                board_officer=302,
+                organizer=302,
+            ),
+            training.application_id,
+        ),
+    ],
+    "training:application_comment": [
+        Entry(
+            "post",
+            training_seen(302),
+            training.application_id,
+        ),
+    ],
+    # Only the waiting step's organisation (school A's principal) acts; everyone else who
+    # sees the application gets 403, the others 404.
+    "training:application_approve": [
+        Entry("get", signed_in(405), training.application_id),
+        Entry(
+            "post",
+            training_seen(403, principal_a=302),
+            training.application_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    "training:application_reject": [
+        Entry("post", training_seen(403, principal_a=302), training.application_id),
+    ],
+    "training:application_send_back": [
+        Entry("post", training_seen(403, principal_a=302), training.application_id),
+    ],
+    "training:application_decide": [
+        Entry("post", training_seen(403, organizer=302), training.application_id),
+    ],
+    "training:application_completion_override": [
+        Entry("post", training_seen(403, organizer=302), training.application_id),
+    ],
+    "training:survey_answer": [
+        Entry("get", training_seen(403, teacher_a=200), training.application_id),
+    ],
+    "training:approval_queue": [
+        Entry("get", roles(403, principal_a=200, board_officer=200)),
+    ],
+    "training:approve_bulk": [
+        Entry("get", signed_in(405)),
+        Entry("post", roles(403, principal_a=302, board_officer=302)),
+    ],
+    "training:notifications": [Entry("get", signed_in(200))],
+    "training:notifications_read": [
+        Entry("get", signed_in(405)),
+        Entry("post", everyone(302)),
+    ],
+    # 研修受講履歴 (records), 育成指標 (indicators), 対話の記録 (dialogue). Teachers read their own
+    # history; principal_a reads school A's staff, board_officer みなみ市's; reads of someone
+    # else's history are audited (writes_when_allowed).
+    "records:my_history": [
+        Entry("get", roles(404, principal_a=302, teacher_a=302, teacher_b=302)),
+    ],
+    # An empty form: errors shown, nothing written.
+    "records:record_new": [
+        Entry("get", roles(404, principal_a=200, teacher_a=200, teacher_b=200)),
+        Entry("post", roles(404, principal_a=200, teacher_a=200, teacher_b=200)),
+    ],
+    "records:record_edit": [
+        Entry(
+            "get",
+            roles(404, teacher_a=200, principal_a=403, **HISTORY_403),
+            history.submitted_record,
+        ),
+    ],
+    "records:record_withdraw": [
+        Entry("get", signed_in(405), history.submitted_record),
+        Entry(
+            "post",
+            roles(404, teacher_a=302, principal_a=403, **HISTORY_403),
+            history.submitted_record,
+            writes_when_allowed=True,
+        ),
+    ],
+    # No file: every reader gets 404 (who reads evidence is tested in test_manual_records).
+    "records:record_evidence": [Entry("get", roles(404), history.record_without_evidence)],
+    "records:review_list": [Entry("get", roles(403, principal_a=200))],
+    "records:record_confirm": [
+        Entry("get", signed_in(405), history.submitted_record),
+        Entry(
+            "post",
+            roles(404, principal_a=302, teacher_a=403, **HISTORY_403),
+            history.submitted_record,
+            writes_when_allowed=True,
+        ),
+    ],
+    # Without a reason: refused with a message, nothing written.
+    "records:record_return": [
+        Entry(
+            "post",
+            roles(404, principal_a=302, teacher_a=403, **HISTORY_403),
+            history.submitted_record,
+        ),
+    ],
+    "records:school_training_new": [
+        Entry("get", roles(403, principal_a=200)),
+        Entry("post", roles(403, principal_a=200)),
+    ],
+    "records:overview": [Entry("get", roles(403, **OVERSEERS_200), writes_when_allowed=True)],
+    "records:staff_history": [
+        Entry("get", roles(404, teacher_a=200, **OVERSEERS_200), staff_of("teacher_a"), True),
+        Entry("get", roles(404, system_admin=200, teacher_b=200), staff_of("teacher_b"), True),
+    ],
+    "records:staff_history_pdf": [
+        Entry("get", roles(404, teacher_a=200, **OVERSEERS_200), staff_of("teacher_a"), True),
+    ],
+    "records:staff_coverage": [
+        Entry("get", roles(404, teacher_a=200, **OVERSEERS_200), staff_of("teacher_a"), True),
+        Entry("get", roles(404, system_admin=200, teacher_b=200), staff_of("teacher_b"), True),
+    ],
+    "records:organisation_coverage": [
+        Entry("get", roles(404, **OVERSEERS_200), org("school_a")),
+        Entry("get", roles(404, system_admin=200), org("school_b")),
+    ],
+    # An empty form is not an export: back with a message, nothing written.
+    "records:export": [Entry("get", signed_in(405)), Entry("post", signed_in(302))],
+    "records:export_job": [Entry("get", roles(404, board_officer=200), history.board_export)],
+    "records:export_progress": [Entry("get", roles(404, board_officer=200), history.board_export)],
+    # Not made yet: back to the export's page.
+    "records:export_download": [
+        Entry("get", roles(404, board_officer=302), history.board_export),
+    ],
+    "records:import_upload": [
+        Entry("get", roles(403, **MANAGERS_200)),
+        Entry("post", roles(403, **MANAGERS_200)),
+    ],
+    "records:import_template": [Entry("get", roles(403, **MANAGERS_200))],
+    "records:import_job": [
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
+    ],
+    "records:import_progress": [
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
+    ],
+    "records:import_errors": [
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
+    ],
+    # Not checked yet: refused with a message, nothing written.
+    "records:import_commit": [
+        Entry("get", signed_in(405), history.board_history_import),
+        Entry(
+            "post",
+            roles(404, system_admin=302, board_officer=302),
+            history.board_history_import,
+        ),
+    ],
+    "indicators:framework_list": [Entry("get", roles(200, guest=403, no_role=403))],
+    "indicators:framework_create": [Entry("get", roles(403, **MANAGERS_200))],
+    "indicators:framework_detail": [
+        Entry("get", roles(200, guest=404, no_role=404), history.framework_of("pref")),
+    ],
+    # みなみ市's board defines its own framework, not the prefecture's.
+    "indicators:item_add": [
+        Entry(
+            "get",
+            roles(403, guest=404, no_role=404, system_admin=200),
+            history.framework_of("pref"),
+        ),
+        Entry(
+            "get",
+            roles(403, guest=404, no_role=404, **MANAGERS_200),
+            history.framework_of("board_m"),
+        ),
+    ],
+    "indicators:framework_import": [
+        Entry(
+            "get",
+            roles(403, guest=404, no_role=404, system_admin=200),
+            history.framework_of("pref"),
+        ),
+    ],
+    "dialogue:dialogue_list": [
+        Entry("get", roles(403, teacher_a=200, teacher_b=200, **OVERSEERS_200)),
+    ],
+    "dialogue:dialogue_new": [
+        Entry(
+            "get",
+            roles(404, principal_a=200, teacher_a=403, **HISTORY_403),
+            staff_of("teacher_a"),
+        ),
+    ],
+    "dialogue:dialogue_detail": [
+        Entry("get", roles(404, teacher_a=200, **OVERSEERS_200), history.teacher_a_dialogue, True),
+    ],
+    # Without a comment: back with a message, nothing written.
+    "dialogue:comment_add": [
+        Entry("get", signed_in(405), history.teacher_a_dialogue),
+        Entry(
+            "post",
+            roles(404, teacher_a=302, principal_a=302, **HISTORY_403),
+            history.teacher_a_dialogue,
+        ),
+    ],
+    # Own history for teachers; the jurisdiction (audited) for the overseers; those with
+    # neither must name a person (400).
+    "api:history": [
+        Entry(
+            "get",
+            roles(400, anonymous=401, teacher_a=200, teacher_b=200, **OVERSEERS_200),
+            writes_when_allowed=True,
+        ),
+        # An empty body: 400 for those with a staff record, 403 for the others.
+        Entry(
+            "post",
+            roles(403, anonymous=401, principal_a=400, teacher_a=400, teacher_b=400),
+        ),
+    ],
+    "api:history_export": [
+        Entry(
+            "get",
+            roles(400, anonymous=401, teacher_a=200, teacher_b=200, **OVERSEERS_200),
+            writes_when_allowed=True,
+        ),
+    ],
+    "api:history_confirm": [
+        Entry("get", signed_in(405, anonymous=401), history.submitted_record),
+        Entry(
+            "post",
+            roles(404, anonymous=401, principal_a=200, teacher_a=403, **HISTORY_403),
+            history.submitted_record,
+            writes_when_allowed=True,
+        ),
+    ],
+    "api:history_return": [
+        Entry(
+            "post",
+            roles(404, anonymous=401, principal_a=400, teacher_a=403, **HISTORY_403),
+            history.submitted_record,
+        ),
+    ],
+    "api:indicator_frameworks": [Entry("get", signed_in(200, anonymous=401))],
+    "api:indicator_coverage": [
+        Entry(
+            "get",
+            roles(404, anonymous=401, teacher_a=200, **OVERSEERS_200),
+            staff_of("teacher_a"),
+            writes_when_allowed=True,
+        ),
+    ],
+    # 研修 API: the same access rules as the pages; anonymous callers get 401.
+    "api:training_list": [
+        Entry("get", signed_in(200, anonymous=401)),
+        # An empty body: the field errors, nothing written.
+        Entry("post", roles(403, anonymous=401, organizer=400, principal_a=400)),
+    ],
+    "api:training_detail": [
+        Entry(
+            "get",
+            roles(200, anonymous=401, guest=404, no_role=404),
+            training.programme_id,
+        ),
+    ],
+    # Staff apply for themselves; the board officer has no staff record and names nobody.
+    "api:training_apply": [
+        Entry(
+            "post",
+            roles(
+                403,
+                anonymous=401,
+                principal_a=201,
+                teacher_a=201,
+                teacher_b=201,
+                guest=404,
+                no_role=404,
+            ),
+            training.programme_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    "api:training_attendance": [
+        Entry(
+            "post",
+            roles(403, anonymous=401, organizer=400, guest=404, no_role=404),
+            training.session_of,
+        ),
+    ],
+    "api:training_completion": [
+        Entry(
+            "post",
+            roles(403, anonymous=401, organizer=200, guest=404, no_role=404),
+            training.programme_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    "api:application_list": [Entry("get", signed_in(200, anonymous=401))],
+    "api:application_bulk_approve": [
+        Entry("post", roles(403, anonymous=401, principal_a=400, board_officer=400)),
+    ],
+    "api:application_detail": [
+        Entry("get", training_seen(200, anonymous=401), training.application_id),
+    ],
+    "api:application_approve": [
+        Entry(
+            "post",
+            training_seen(403, anonymous=401, principal_a=200),
+            training.application_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    # Without a reason: 400 reason_required, nothing written.
+    "api:application_reject": [
+        Entry("post", training_seen(403, anonymous=401, principal_a=400), training.application_id),
+    ],
+    "api:application_send_back": [
+        Entry("post", training_seen(403, anonymous=401, principal_a=400), training.application_id),
+    ],
+    "api:application_decide": [
+        Entry("post", training_seen(403, anonymous=401, organizer=400), training.application_id),
+    ],
+    "api:application_completion": [
+        Entry("post", training_seen(403, anonymous=401, organizer=400), training.application_id),
     ],
     # The Django admin site: every kwarg-free admin page is walked by test_admin_site.
     "admin:*": [Entry("get", admins_only(others=302, anonymous=302))],

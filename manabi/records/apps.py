@@ -5,3 +5,34 @@ class RecordsConfig(AppConfig):
     name = "manabi.records"
     label = "records"
     verbose_name = "研修受講履歴"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                label="自分の研修履歴",
+                url_name="records:my_history",
+                order=500,
+                roles=frozenset({Role.STAFF, Role.SCHOOL_ADMIN}),
+            ),
+            navigation.NavItem(
+                label="研修履歴の一覧",
+                url_name="records:overview",
+                order=505,
+                roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN}),
+            ),
+            navigation.NavItem(
+                label="研修履歴の確認",
+                url_name="records:review_list",
+                order=510,
+                roles=frozenset({Role.SCHOOL_ADMIN}),
+            ),
+            navigation.NavItem(
+                label="研修履歴の移行",
+                url_name="records:import_upload",
+                order=515,
+                roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD}),
+            ),
+        )

@@ -1,4 +1,5 @@
-"""Categories, formats and sources of training-history records (seed 000 §3)."""
+"""Categories, formats and sources of training-history records (seed 000 §3), and the
+states of exports."""
 
 from __future__ import annotations
 
@@ -14,6 +15,20 @@ class RecordCategory(models.TextChoices):
     OTHER_I = "other_i", "その他 i(研修実施者に当たらない市町村教委等の研修)"
     OTHER_II = "other_ii", "その他 ii(校内研修・研究)"
     OTHER_III = "other_iii", "その他 iii(自主研修)"
+
+
+# Short labels for tables and totals, in the order of RecordCategory.
+CATEGORY_SHORT = {
+    RecordCategory.REQUIRED_I.value: "必須 i",
+    RecordCategory.REQUIRED_II.value: "必須 ii",
+    RecordCategory.REQUIRED_III.value: "必須 iii",
+    RecordCategory.OTHER_I.value: "その他 i",
+    RecordCategory.OTHER_II.value: "校内研修・研究",
+    RecordCategory.OTHER_III.value: "自主研修",
+}
+
+# What a teacher enters by hand (seed 000 §3 ②): 校内研修・研究 and 自主研修.
+MANUAL_CATEGORIES = (RecordCategory.OTHER_II, RecordCategory.OTHER_III)
 
 
 class TrainingFormat(models.TextChoices):
@@ -35,3 +50,20 @@ class RecordStatus(models.TextChoices):
     SUBMITTED = "submitted", "確認待ち"
     RETURNED = "returned", "差し戻し"
     CONFIRMED = "confirmed", "確認済み"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel(.xlsx)"
+
+
+class ExportEncoding(models.TextChoices):
+    UTF8 = "utf-8-sig", "UTF-8(BOM 付き)"
+    CP932 = "cp932", "Shift_JIS(CP932)"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "順番待ち"
+    RUNNING = "running", "作成中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"

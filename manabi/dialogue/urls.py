@@ -1,0 +1,12 @@
+from django.urls import path
+
+from manabi.dialogue import views
+
+app_name = "dialogue"
+
+urlpatterns = [
+    path("", views.dialogue_list, name="dialogue_list"),
+    path("staff/<int:staff_id>/new/", views.dialogue_new, name="dialogue_new"),
+    path("<int:dialogue_id>/", views.dialogue_detail, name="dialogue_detail"),
+    path("<int:dialogue_id>/comments/", views.comment_add, name="comment_add"),
+]

@@ -1,0 +1,773 @@
+"""API of the training app (/api/v1/trainings/, /api/v1/applications/).
+
+The views are as thin as the pages: they parse with a serializer, fetch through the same
+``access_*`` functions and call the same services. Every error is JSON with a stable
+``code`` (``errors.ErrorCode``) and a Japanese ``detail``; field errors also come as
+``errors``: ``{"code": "invalid", "detail": "…", "errors": {"field": ["…"]}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from manabi.accounts.selectors import Acting, acting_of
+from manabi.orgs.models import Organisation, SchoolType
+from manabi.people.choices import JobTitle
+from manabi.training import selectors
+from manabi.training.choices import (
+    AttendanceStatus,
+    CompletionRule,
+    Decision,
+    NumberCategory,
+    ProgrammeKind,
+    RecordCategory,
+    RouteOverride,
+    TrainingFormat,
+    Visibility,
+)
+from manabi.training.errors import ErrorCode, TrainingError
+from manabi.training.models import Application, ApprovalStep, TrainingProgramme
+from manabi.training.permissions import (
+    access_application,
+    access_application_for_decision,
+    access_application_for_step,
+    access_programme,
+    access_programme_for_application,
+    access_programme_for_change,
+    access_session,
+    access_staff_for_application,
+    can_apply_for_self,
+    can_create,
+)
+from manabi.training.services import applications as application_services
+from manabi.training.services import decisions, participation, programmes
+from manabi.training.services.programmes import ProgrammeInput, SessionInput
+from manabi.training.states import ApplicationStatus
+
+STATUS_BY_CODE = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.NOT_YOUR_STEP: 403,
+    ErrorCode.NOT_AUTHENTICATED: 401,
+    ErrorCode.INVALID: 400,
+    ErrorCode.REASON_REQUIRED: 400,
+    ErrorCode.RANK_NOT_ALLOWED: 400,
+    ErrorCode.NUMBERING_CODE_MISSING: 400,
+}
+MESSAGES = {
+    "not_found": "見つかりません。IDを確認してください(見る権限がない場合もこの応答です)。",
+    "permission_denied": "この操作を行う権限がありません。",
+    "not_authenticated": "ログインしていないか、トークンが無効です。",
+    "invalid": "入力に誤りがあります。errors を確認してください。",
+    "method_not_allowed": "このメソッドは使えません。",
+    "invalid_json": "JSON として読めません。",
+}
+
+
+def error_response(code: str, detail: str, http_status: int, **extra: Any) -> Response:
+    return Response({"code": code, "detail": detail, **extra}, status=http_status)
+
+
+class JsonOnly(BaseContentNegotiation):
+    """Always JSON. DRF would read ``?format=`` as the renderer to use; here ``format`` is the
+    catalogue's filter (対面 / 同時双方向オンライン / オンデマンド)."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return DefaultContentNegotiation().select_parser(request, parsers)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class TrainingAPIView(APIView):
+    """Errors as ``{"code", "detail"}`` whatever raised them."""
+
+    content_negotiation_class = JsonOnly
+
+    def acting(self, request: Request) -> Acting:
+        return acting_of(request._request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, TrainingError):
+            return error_response(exc.code, exc.message, STATUS_BY_CODE.get(exc.code, 409))
+        if isinstance(exc, DjangoValidationError):
+            errors = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
+            return error_response("invalid", MESSAGES["invalid"], 400, errors=errors)
+        if isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied()
+        response = super().handle_exception(exc)
+        data = response.data
+        if isinstance(data, dict) and "code" in data and "detail" in data:
+            return response  # already ours (e.g. the first-login gate)
+        if isinstance(exc, exceptions.ValidationError):
+            response.data = {"code": "invalid", "detail": MESSAGES["invalid"], "errors": data}
+        elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            detail = str(exc.detail) if isinstance(exc, exceptions.AuthenticationFailed) else ""
+            response.data = {
+                "code": "not_authenticated",
+                "detail": detail or MESSAGES["not_authenticated"],
+            }
+        elif isinstance(exc, exceptions.PermissionDenied):
+            response.data = {"code": "permission_denied", "detail": MESSAGES["permission_denied"]}
+        elif isinstance(exc, exceptions.NotFound):
+            response.data = {"code": "not_found", "detail": MESSAGES["not_found"]}
+        elif isinstance(exc, exceptions.MethodNotAllowed):
+            response.data = {"code": "method_not_allowed", "detail": MESSAGES["method_not_allowed"]}
+        elif isinstance(exc, exceptions.ParseError):
+            response.data = {"code": "invalid_json", "detail": MESSAGES["invalid_json"]}
+        elif isinstance(exc, exceptions.APIException):
+            response.data = {"code": exc.default_code, "detail": str(exc.detail)}
+        return response
+
+
+class Pages(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+ErrorSerializer = inline_serializer(
+    "TrainingError",
+    {
+        "code": serializers.ChoiceField(
+            choices=[c.value for c in ErrorCode] + ["method_not_allowed", "invalid_json"]
+        ),
+        "detail": serializers.CharField(help_text="日本語のメッセージ"),
+        "errors": serializers.DictField(
+            required=False, help_text="項目ごとの誤り (invalid のとき)"
+        ),
+    },
+)
+ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+
+
+# --- serializers -------------------------------------------------------------------------------
+
+
+class OrganisationRefSerializer(serializers.Serializer[Organisation]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SessionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    date = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True)
+    end_time = serializers.TimeField(required=False, allow_null=True)
+    venue = serializers.CharField(required=False, allow_blank=True, default="")
+    url = serializers.URLField(required=False, allow_blank=True, default="")
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgrammeSerializer(serializers.Serializer[TrainingProgramme]):
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="研修事業番号")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    organiser = OrganisationRefSerializer()
+    co_organisers = OrganisationRefSerializer(many=True, source="co_organisers.all")
+    fiscal_year = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=RecordCategory.choices)
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
+    format = serializers.ChoiceField(choices=TrainingFormat.choices)
+    target_school_types = serializers.ListField(
+        child=serializers.CharField(), source="school_types"
+    )
+    target_job_titles = serializers.ListField(child=serializers.CharField(), source="job_titles")
+    min_years = serializers.IntegerField(allow_null=True)
+    max_years = serializers.IntegerField(allow_null=True)
+    capacity = serializers.IntegerField(allow_null=True)
+    application_opens = serializers.DateField(allow_null=True)
+    application_closes = serializers.DateField(allow_null=True)
+    accepts_applications = serializers.SerializerMethodField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    status = serializers.CharField()
+    first_date = serializers.DateField(allow_null=True)
+    last_date = serializers.DateField(allow_null=True)
+    total_hours = serializers.DecimalField(max_digits=6, decimal_places=1)
+
+    def get_accepts_applications(self, programme: TrainingProgramme) -> bool:
+        return programme.accepts_applications()
+
+
+class ProgrammeDetailSerializer(ProgrammeSerializer):
+    sessions = SessionSerializer(many=True, source="sessions.all")
+    completion_rule = serializers.ChoiceField(choices=CompletionRule.choices)
+    survey_required = serializers.BooleanField()
+    indicator_items = serializers.SerializerMethodField()
+
+    def get_indicator_items(self, programme: TrainingProgramme) -> list[int]:
+        return list(programme.indicator_links.values_list("item_id", flat=True))
+
+
+class ProgrammeCreateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text="空なら自動採番"
+    )
+    organiser = serializers.IntegerField(
+        help_text="主催の組織ID(既定: 操作する人の組織)",
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    co_organisers = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2999)
+    number_category = serializers.ChoiceField(
+        choices=NumberCategory.choices, default=NumberCategory.OTHER
+    )
+    category = serializers.ChoiceField(choices=RecordCategory.choices)
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices, default=ProgrammeKind.VOLUNTARY)
+    format = serializers.ChoiceField(
+        choices=TrainingFormat.choices, default=TrainingFormat.IN_PERSON
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    target_school_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchoolType.choices), required=False, default=list
+    )
+    target_job_titles = serializers.ListField(
+        child=serializers.ChoiceField(choices=JobTitle.choices), required=False, default=list
+    )
+    min_years = serializers.IntegerField(required=False, allow_null=True, default=None)
+    max_years = serializers.IntegerField(required=False, allow_null=True, default=None)
+    capacity = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    application_opens = serializers.DateField(required=False, allow_null=True, default=None)
+    application_closes = serializers.DateField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices, default=Visibility.JURISDICTION
+    )
+    route = serializers.ChoiceField(choices=RouteOverride.choices, default=RouteOverride.AUTO)
+    completion_rule = serializers.ChoiceField(
+        choices=CompletionRule.choices, default=CompletionRule.ALL_SESSIONS
+    )
+    completion_min_hours = serializers.DecimalField(
+        max_digits=6, decimal_places=1, required=False, allow_null=True, default=None
+    )
+    survey_required = serializers.BooleanField(required=False, default=False)
+    indicator_items = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    sessions = SessionSerializer(many=True, required=False, default=list)
+    publish = serializers.BooleanField(
+        required=False, default=False, help_text="登録と同時に公開する"
+    )
+
+
+class StepSerializer(serializers.Serializer[ApprovalStep]):
+    order = serializers.IntegerField()
+    kind = serializers.CharField()
+    organisation = OrganisationRefSerializer()
+    status = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    comment = serializers.CharField()
+
+
+class ApplicationSerializer(serializers.Serializer[Application]):
+    id = serializers.IntegerField()
+    programme = serializers.SerializerMethodField()
+    person = serializers.SerializerMethodField()
+    unit = OrganisationRefSerializer(allow_null=True)
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    recommendation_rank = serializers.IntegerField(allow_null=True)
+    waitlist_position = serializers.IntegerField(allow_null=True)
+    enrolled_directly = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    steps = StepSerializer(many=True, source="steps.all")
+
+    def get_programme(self, application: Application) -> dict[str, Any]:
+        programme = application.programme
+        return {"id": programme.pk, "number": programme.number, "title": programme.title}
+
+    def get_person(self, application: Application) -> dict[str, Any]:
+        staff = application.staff
+        return {
+            "staff_id": staff.pk if staff else None,
+            "staff_number": staff.staff_number if staff else None,
+            "name": application.person_name,
+            "guest": staff is None,
+        }
+
+
+class ApplySerializer(serializers.Serializer[Any]):
+    staff = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="代理申込・推薦する教職員のID"
+    )
+    recommendation_rank = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, help_text="推薦順位"
+    )
+    motivation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="必須")
+
+
+class DecideSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BulkApproveSerializer(serializers.Serializer[Any]):
+    applications = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=1000
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+BulkResultSerializer = inline_serializer(
+    "BulkApproveResult",
+    {
+        "results": inline_serializer(
+            "BulkApproveItem",
+            {
+                "application": serializers.IntegerField(),
+                "ok": serializers.BooleanField(),
+                "status": serializers.CharField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "approved": serializers.IntegerField(),
+        "failed": serializers.IntegerField(),
+    },
+)
+
+
+class MarkSerializer(serializers.Serializer[Any]):
+    application = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    marks = MarkSerializer(many=True)
+
+
+class CompletionOverrideSerializer(serializers.Serializer[Any]):
+    completed = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="必須")
+
+
+# --- programmes ----------------------------------------------------------------------------
+
+CATALOGUE_PARAMETERS = [
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="キーワード(2文字の語も一致。スペース区切りで AND)"
+    ),
+    OpenApiParameter("organiser", OpenApiTypes.INT, description="主催・共同主催の組織ID"),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=TrainingFormat.values),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=ProgrammeKind.values),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=RecordCategory.values),
+    OpenApiParameter("fiscal_year", OpenApiTypes.INT),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="この日以降に開催"),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="この日以前に開催"),
+    OpenApiParameter("open", OpenApiTypes.BOOL, description="申込受付中のみ"),
+    OpenApiParameter("school_type", OpenApiTypes.STR, enum=SchoolType.values),
+    OpenApiParameter("job_title", OpenApiTypes.STR, enum=JobTitle.values),
+    OpenApiParameter("indicator_item", OpenApiTypes.INT, description="育成指標の項目ID"),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
+    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1〜100(既定 20)"),
+]
+
+
+class CatalogueQuerySerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    organiser = serializers.IntegerField(required=False, allow_null=True, default=None)
+    format = serializers.ChoiceField(choices=TrainingFormat.choices, required=False, default="")
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False, default="")
+    category = serializers.ChoiceField(choices=RecordCategory.choices, required=False, default="")
+    fiscal_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    date_from = serializers.DateField(required=False, allow_null=True, default=None)
+    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    open = serializers.BooleanField(required=False, default=False)
+    school_type = serializers.ChoiceField(choices=SchoolType.choices, required=False, default="")
+    job_title = serializers.ChoiceField(choices=JobTitle.choices, required=False, default="")
+    indicator_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    sort = serializers.ChoiceField(
+        choices=list(selectors.SORTS), required=False, default=selectors.DEFAULT_SORT
+    )
+
+    def to_query(self) -> selectors.CatalogueQuery:
+        data = dict(self.validated_data)
+        return selectors.CatalogueQuery(open_only=data.pop("open"), **data)
+
+
+class ProgrammeListView(TrainingAPIView):
+    @extend_schema(
+        summary="研修の検索(カタログ)",
+        parameters=CATALOGUE_PARAMETERS,
+        responses={200: ProgrammeSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = CatalogueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        results = selectors.catalogue_search(self.acting(request), query.to_query())
+        pages = Pages()
+        page = pages.paginate_queryset(results, request, view=self)
+        data = ProgrammeSerializer(page, many=True).data  # type: ignore[arg-type]
+        return pages.get_paginated_response(data)
+
+    @extend_schema(
+        summary="研修の登録",
+        description="研修主催者(と学校の公開研究会を登録する学校管理職)が研修事業を登録します。"
+        "sessions を付けると日程も登録し、publish=true で公開します。",
+        request=ProgrammeCreateSerializer,
+        responses={201: ProgrammeDetailSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        acting = self.acting(request)
+        if not can_create(acting):
+            raise exceptions.PermissionDenied
+        body = ProgrammeCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        organisers = selectors.organiser_choices(acting)
+        organiser_id = data["organiser"] or (
+            acting.organisation.pk if acting.organisation else None
+        )
+        organiser = organisers.filter(pk=organiser_id).first() if organiser_id else None
+        if organiser is None:
+            raise TrainingError(ErrorCode.PERMISSION_DENIED, "この組織の研修は登録できません。")
+        co = list(selectors.co_organiser_choices().filter(pk__in=data["co_organisers"]))
+        made = programmes.programme_create(
+            actor=acting,
+            number=data["number"],
+            data=ProgrammeInput(
+                title=data["title"],
+                organiser=organiser,
+                fiscal_year=data["fiscal_year"],
+                category=data["category"],
+                kind=data["kind"],
+                format=data["format"],
+                number_category=data["number_category"],
+                description=data["description"],
+                co_organisers=co,
+                target_school_types=data["target_school_types"],
+                target_job_titles=data["target_job_titles"],
+                min_years=data["min_years"],
+                max_years=data["max_years"],
+                capacity=data["capacity"],
+                application_opens=data["application_opens"],
+                application_closes=data["application_closes"],
+                visibility=data["visibility"],
+                route=data["route"],
+                completion_rule=data["completion_rule"],
+                completion_min_hours=data["completion_min_hours"],
+                survey_required=data["survey_required"],
+                indicator_item_ids=data["indicator_items"],
+            ),
+        )
+        for session in data["sessions"]:
+            programmes.session_add(actor=acting, programme=made, data=SessionInput(**session))
+        if data["publish"]:
+            made = programmes.programme_publish(actor=acting, programme=made)
+        return Response(ProgrammeDetailSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class ProgrammeDetailView(TrainingAPIView):
+    @extend_schema(summary="研修の詳細", responses={200: ProgrammeDetailSerializer, **ERRORS})
+    def get(self, request: Request, programme_id: int) -> Response:
+        programme = access_programme(self.acting(request), programme_id)
+        return Response(ProgrammeDetailSerializer(programme).data)
+
+
+class ApplyView(TrainingAPIView):
+    @extend_schema(
+        summary="受講申込",
+        description="自分の申込。staff を付けると、学校管理職・教育委員会が所属の教職員の代わりに"
+        "申し込みます(recommendation_rank で推薦順位)。",
+        request=ApplySerializer,
+        responses={201: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, programme_id: int) -> Response:
+        acting = self.acting(request)
+        programme = access_programme_for_application(acting, programme_id)
+        body = ApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        staff = None
+        if body.validated_data["staff"] is not None:
+            staff = access_staff_for_application(acting, body.validated_data["staff"])
+        elif not can_apply_for_self(acting):
+            raise exceptions.PermissionDenied
+        application = application_services.application_submit(
+            actor=acting,
+            programme=programme,
+            staff=staff,
+            recommendation_rank=body.validated_data["recommendation_rank"],
+            motivation=body.validated_data["motivation"],
+        )
+        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+class AttendanceView(TrainingAPIView):
+    @extend_schema(
+        summary="出欠の記録(一括)",
+        request=AttendanceSerializer,
+        responses={
+            200: inline_serializer("AttendanceChanged", {"changed": serializers.DictField()}),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request, programme_id: int, session_id: int) -> Response:
+        acting = self.acting(request)
+        session = access_session(acting, programme_id, session_id)
+        body = AttendanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marks = {m["application"]: m["status"] for m in body.validated_data["marks"]}
+        changed = participation.attendance_record(actor=acting, session=session, marks=marks)
+        return Response({"changed": {str(k): v for k, v in changed.items()}})
+
+
+class CompletionView(TrainingAPIView):
+    @extend_schema(
+        summary="修了の判定(研修ごと)",
+        description="受講決定の受講者を判定の基準で修了・未修了にし、修了者の研修受講履歴を記録します。",
+        request=None,
+        responses={
+            200: inline_serializer(
+                "CompletionSummary",
+                {
+                    "completed": serializers.ListField(child=serializers.IntegerField()),
+                    "not_completed": serializers.ListField(child=serializers.IntegerField()),
+                    "pending": serializers.DictField(child=serializers.CharField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request, programme_id: int) -> Response:
+        acting = self.acting(request)
+        programme = access_programme_for_change(acting, programme_id)
+        summary = participation.programme_judge_completion(actor=acting, programme=programme)
+        return Response(
+            {
+                "completed": summary.completed,
+                "not_completed": summary.not_completed,
+                "pending": {str(k): v for k, v in summary.pending.items()},
+            }
+        )
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def _with_route(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related("programme", "staff", "account", "unit").prefetch_related(
+        Prefetch(
+            "steps", queryset=ApprovalStep.objects.select_related("organisation").order_by("order")
+        )
+    )
+
+
+class ApplicationListView(TrainingAPIView):
+    @extend_schema(
+        summary="受講申込の一覧",
+        description="既定は自分の申込。awaiting=me で自分の承認を待つ申込(承認待ち、古い順)、"
+        "programme=<ID> で主催する研修の申込。",
+        parameters=[
+            OpenApiParameter("awaiting", OpenApiTypes.STR, enum=["me"]),
+            OpenApiParameter("programme", OpenApiTypes.INT),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ApplicationStatus.values),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: ApplicationSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        acting = self.acting(request)
+        params = request.query_params
+        qs: QuerySet[Application]
+        if params.get("awaiting") == "me":
+            qs = _queue(selectors.approval_queue(acting))
+        elif params.get("programme"):
+            try:
+                programme_id = int(params["programme"])
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {"programme": ["整数で指定してください。"]}
+                ) from None
+            programme = access_programme_for_change(acting, programme_id)
+            qs = selectors.programme_applications(programme)
+        else:
+            qs = selectors.my_applications(acting)
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        pages = Pages()
+        page = pages.paginate_queryset(_with_route(qs), request, view=self)
+        data = ApplicationSerializer(page, many=True).data  # type: ignore[arg-type]
+        return pages.get_paginated_response(data)
+
+
+def _queue(steps: QuerySet[ApprovalStep]) -> QuerySet[Application]:
+    """The applications of an approval queue, oldest waiting step first."""
+    since = steps.filter(application=OuterRef("pk")).values("pending_since")[:1]
+    return (
+        Application.objects.filter(pk__in=steps.values("application_id"))
+        .annotate(waiting_since=Subquery(since))
+        .order_by("waiting_since", "pk")
+    )
+
+
+class ApplicationDetailView(TrainingAPIView):
+    @extend_schema(summary="受講申込の詳細", responses={200: ApplicationSerializer, **ERRORS})
+    def get(self, request: Request, application_id: int) -> Response:
+        application = access_application(self.acting(request), application_id)
+        return Response(ApplicationSerializer(application).data)
+
+
+class ApproveView(TrainingAPIView):
+    @extend_schema(
+        summary="承認", request=CommentSerializer, responses={200: ApplicationSerializer, **ERRORS}
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_step(acting, application_id)
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = application_services.application_approve(
+            actor=acting, application=application, comment=body.validated_data["comment"]
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
+class RejectView(TrainingAPIView):
+    @extend_schema(
+        summary="否決(理由は必須)",
+        request=ReasonSerializer,
+        responses={200: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_step(acting, application_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = application_services.application_reject(
+            actor=acting, application=application, reason=body.validated_data["reason"]
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
+class SendBackView(TrainingAPIView):
+    @extend_schema(
+        summary="差し戻し(理由は必須)",
+        request=ReasonSerializer,
+        responses={200: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_step(acting, application_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = application_services.application_send_back(
+            actor=acting, application=application, reason=body.validated_data["reason"]
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
+class DecideView(TrainingAPIView):
+    @extend_schema(
+        summary="受講決定・補欠・不採択",
+        request=DecideSerializer,
+        responses={200: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_decision(acting, application_id)
+        body = DecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = decisions.application_decide(
+            actor=acting,
+            application=application,
+            decision=body.validated_data["decision"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
+class CompletionOverrideView(TrainingAPIView):
+    @extend_schema(
+        summary="修了の判定の上書き(理由は必須)",
+        request=CompletionOverrideSerializer,
+        responses={200: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_decision(acting, application_id)
+        body = CompletionOverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = participation.application_completion_override(
+            actor=acting,
+            application=application,
+            completed=body.validated_data["completed"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
+class BulkApproveView(TrainingAPIView):
+    @extend_schema(
+        summary="一括承認",
+        description="申込ごとに結果を返します(一つが承認できなくても他は承認します)。",
+        request=BulkApproveSerializer,
+        responses={200: BulkResultSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        acting = self.acting(request)
+        if acting.organisation is None or not selectors.can_approve(acting):
+            raise exceptions.PermissionDenied
+        body = BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        results = application_services.applications_approve_bulk(
+            actor=acting,
+            application_ids=body.validated_data["applications"],
+            comment=body.validated_data["comment"],
+        )
+        approved = sum(1 for r in results if r.ok)
+        return Response(
+            {
+                "results": [r.as_dict() for r in results],
+                "approved": approved,
+                "failed": len(results) - approved,
+            }
+        )

@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    """研修: programmes, applications and approvals, decisions, attendance, completion, surveys."""
+
+    name = "manabi.training"
+    label = "training"
+    verbose_name = "研修"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+        from manabi.training import checks  # noqa: F401  (registers the system checks)
+
+        everyone = frozenset(Role)
+        navigation.register(
+            navigation.NavItem(
+                label="研修を探す", url_name="training:catalogue", order=200, roles=everyone
+            ),
+            navigation.NavItem(
+                label="受講申込",
+                url_name="training:my_applications",
+                order=210,
+                roles=frozenset({Role.STAFF, Role.SCHOOL_ADMIN, Role.BOARD, Role.GUEST}),
+            ),
+            navigation.NavItem(
+                label="承認待ち",
+                url_name="training:approval_queue",
+                order=220,
+                roles=frozenset({Role.SCHOOL_ADMIN, Role.BOARD}),
+            ),
+            navigation.NavItem(
+                label="主催研修",
+                url_name="training:managed_list",
+                order=230,
+                roles=frozenset({Role.ORGANIZER, Role.SCHOOL_ADMIN}),
+            ),
+            navigation.NavItem(
+                label="お知らせ", url_name="training:notifications", order=290, roles=everyone
+            ),
+        )

@@ -1,0 +1,336 @@
+"""Applications (受講申込): one's own list, an application's page, and each action on it —
+the applicant's (withdraw, resubmit, cancel), the route's (approve, reject, send back, in
+bulk), the organiser's (decide) — and comments. One URL per action, state changes by POST."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from manabi.accounts.selectors import acting_of
+from manabi.training import selectors
+from manabi.training.errors import TrainingError
+from manabi.training.forms import (
+    ApproveForm,
+    BulkApproveForm,
+    CommentForm,
+    DecisionForm,
+    OverrideForm,
+    ReasonForm,
+    posted_ids,
+)
+from manabi.training.models import Application
+from manabi.training.permissions import (
+    access_application,
+    access_application_as_applicant,
+    access_application_for_cancel,
+    access_application_for_decision,
+    access_application_for_step,
+    can_cancel,
+    is_own,
+)
+from manabi.training.services import applications as services
+from manabi.training.services import decisions
+from manabi.training.services.participation import (
+    application_completion_override,
+    survey_open_for,
+)
+from manabi.training.states import ApplicationAction, ApplicationStatus, application_actions
+
+QUEUE_PAGE = 100
+
+
+def _back(application: Application) -> HttpResponseBase:
+    return redirect("training:application_detail", application_id=application.pk)
+
+
+def _failed(request: HttpRequest, exc: TrainingError) -> None:
+    messages.error(request, exc.message)
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """受講申込: one's own applications and those one made for others."""
+    acting = acting_of(request)
+    page = Paginator(selectors.my_applications(acting), 50).get_page(request.GET.get("page"))
+    return render(request, "training/my_applications.html", {"page": page})
+
+
+@login_required
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    acting = acting_of(request)
+    application = access_application(acting, application_id)
+    step = selectors.current_step(application)
+    managing = selectors.manages(acting, application.programme)
+    possible = application_actions(application.status)
+    own = is_own(acting, application)
+    return render(
+        request,
+        "training/application_detail.html",
+        {
+            "application": application,
+            "programme": application.programme,
+            "steps": application.steps.select_related("organisation", "decided_by"),
+            "comments": application.comments.select_related("author"),
+            "attendance": application.attendance.select_related("session").order_by(
+                "session__date"
+            ),
+            "step": step,
+            "my_step": step is not None and services.may_act_on(acting, step, application),
+            "own": own,
+            "managing": managing,
+            "can_withdraw": own and ApplicationAction.WITHDRAW in possible,
+            "can_resubmit": own and ApplicationAction.RESUBMIT in possible,
+            "can_cancel": ApplicationAction.CANCEL in possible and can_cancel(acting, application),
+            "can_decide": managing
+            and application.status
+            in (ApplicationStatus.AWAITING_DECISION, ApplicationStatus.WAITLISTED),
+            "can_override": managing
+            and application.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.NOT_COMPLETED),
+            "survey_open": own
+            and survey_open_for(application)
+            and application.programme.questions.exists()
+            and not hasattr(application, "survey_response"),
+            "approve_form": ApproveForm(),
+            "reason_form": ReasonForm(),
+            "comment_form": CommentForm(),
+            "decision_form": DecisionForm(),
+            "override_form": OverrideForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_as_applicant(acting, application_id)
+    try:
+        services.application_withdraw(actor=acting, application=application)
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(request, "申込を取り下げました。")
+    return _back(application)
+
+
+@login_required
+@require_POST
+def application_resubmit(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_as_applicant(acting, application_id)
+    motivation = request.POST.get("motivation")
+    try:
+        services.application_resubmit(actor=acting, application=application, motivation=motivation)
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(request, "再申込しました。承認ルートの最初からやり直します。")
+    return _back(application)
+
+
+@login_required
+@require_POST
+def application_cancel_view(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_cancel(acting, application_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "取消の理由を入力してください。")
+        return _back(application)
+    try:
+        _, promoted = decisions.application_cancel(
+            actor=acting, application=application, reason=form.cleaned_data["reason"]
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        extra = f"補欠の {promoted.person_name} さんが繰り上がりました。" if promoted else ""
+        messages.success(request, f"受講を取り消しました。{extra}")
+    return _back(application)
+
+
+@login_required
+@require_POST
+def application_comment(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application(acting, application_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "コメントを入力してください。")
+        return _back(application)
+    try:
+        services.application_comment(
+            actor=acting, application=application, text=form.cleaned_data["text"]
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(request, "コメントを追加しました。")
+    return _back(application)
+
+
+# --- the route ---------------------------------------------------------------------------------
+
+
+@login_required
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """承認待ち, oldest first: a constant number of queries whatever its length."""
+    acting = acting_of(request)
+    if acting.organisation is None or not selectors.can_approve(acting):
+        raise PermissionDenied
+    page = Paginator(selectors.approval_queue(acting), QUEUE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/approval_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def approve_bulk(request: HttpRequest) -> HttpResponse:
+    """一括承認: a result for each application chosen."""
+    acting = acting_of(request)
+    if acting.organisation is None or not selectors.can_approve(acting):
+        raise PermissionDenied
+    ids = posted_ids(request.POST.getlist("applications"))
+    form = BulkApproveForm(request.POST, ids=ids)
+    if not form.is_valid():
+        messages.error(request, "承認する申込を選んでください。")
+        return redirect("training:approval_queue")
+    results = services.applications_approve_bulk(
+        actor=acting,
+        application_ids=form.cleaned_data["applications"],
+        comment=form.cleaned_data["comment"],
+    )
+    names = dict(
+        Application.objects.filter(pk__in=[r.application_id for r in results]).values_list(
+            "pk", "programme__title"
+        )
+    )
+    done = sum(1 for r in results if r.ok)
+    return render(
+        request,
+        "training/bulk_results.html",
+        {
+            "rows": [(r, names.get(r.application_id, "")) for r in results],
+            "done": done,
+            "failed": len(results) - done,
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_approve(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_step(acting, application_id)
+    form = ApproveForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.application_approve(actor=acting, application=application, comment=comment)
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(request, f"{application.person_name} さんの申込を承認しました。")
+    return redirect("training:approval_queue")
+
+
+@login_required
+@require_POST
+def application_reject(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_step(acting, application_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "否決の理由を入力してください。理由は申込者に伝わります。")
+        return _back(application)
+    try:
+        services.application_reject(
+            actor=acting, application=application, reason=form.cleaned_data["reason"]
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+        return _back(application)
+    messages.success(request, f"{application.person_name} さんの申込を否決しました。")
+    return redirect("training:approval_queue")
+
+
+@login_required
+@require_POST
+def application_send_back(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_step(acting, application_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "差し戻しの理由を入力してください。")
+        return _back(application)
+    try:
+        services.application_send_back(
+            actor=acting, application=application, reason=form.cleaned_data["reason"]
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+        return _back(application)
+    messages.success(request, f"{application.person_name} さんの申込を差し戻しました。")
+    return redirect("training:approval_queue")
+
+
+# --- the organiser -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def application_decide(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_decision(acting, application_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "決定(受講決定・補欠・不採択)を選んでください。")
+        return _back(application)
+    try:
+        decided = decisions.application_decide(
+            actor=acting,
+            application=application,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(
+            request, f"{decided.person_name} さんを「{decided.get_status_display()}」にしました。"
+        )
+    if request.POST.get("next") == "list":
+        return redirect("training:programme_applications", programme_id=application.programme_id)
+    return _back(application)
+
+
+@login_required
+@require_POST
+def application_completion_override_view(
+    request: HttpRequest, application_id: int
+) -> HttpResponseBase:
+    acting = acting_of(request)
+    application = access_application_for_decision(acting, application_id)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "判定と上書きの理由を入力してください。")
+        return _back(application)
+    try:
+        done = application_completion_override(
+            actor=acting,
+            application=application,
+            completed=form.cleaned_data["completed"],
+            reason=form.cleaned_data["reason"],
+        )
+    except TrainingError as exc:
+        _failed(request, exc)
+    else:
+        messages.success(
+            request, f"{done.person_name} さんを「{done.get_status_display()}」にしました。"
+        )
+    return _back(application)
