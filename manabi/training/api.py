@@ -16,7 +16,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -656,53 +661,67 @@ class ApplicationDetailView(TrainingAPIView):
         return Response(ApplicationSerializer(application).data)
 
 
-class ApproveView(TrainingAPIView):
-    @extend_schema(
-        summary="承認", request=CommentSerializer, responses={200: ApplicationSerializer, **ERRORS}
-    )
+class StepActionView(TrainingAPIView):
+    """An approver's action on the step waiting for them: parse the body, act, answer."""
+
+    body_serializer: type[serializers.Serializer[Any]]
+
+    def act(self, acting: Acting, application: Application, data: dict[str, Any]) -> Application:
+        raise NotImplementedError
+
     def post(self, request: Request, application_id: int) -> Response:
         acting = self.acting(request)
         application = access_application_for_step(acting, application_id)
-        body = CommentSerializer(data=request.data)
+        body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = application_services.application_approve(
-            actor=acting, application=application, comment=body.validated_data["comment"]
-        )
+        done = self.act(acting, application, body.validated_data)
         return Response(ApplicationSerializer(done).data)
 
 
-class RejectView(TrainingAPIView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
+        summary="承認", request=CommentSerializer, responses={200: ApplicationSerializer, **ERRORS}
+    )
+)
+class ApproveView(StepActionView):
+    body_serializer = CommentSerializer
+
+    def act(self, acting: Acting, application: Application, data: dict[str, Any]) -> Application:
+        return application_services.application_approve(
+            actor=acting, application=application, comment=data["comment"]
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="否決(理由は必須)",
         request=ReasonSerializer,
         responses={200: ApplicationSerializer, **ERRORS},
     )
-    def post(self, request: Request, application_id: int) -> Response:
-        acting = self.acting(request)
-        application = access_application_for_step(acting, application_id)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        done = application_services.application_reject(
-            actor=acting, application=application, reason=body.validated_data["reason"]
+)
+class RejectView(StepActionView):
+    body_serializer = ReasonSerializer
+
+    def act(self, acting: Acting, application: Application, data: dict[str, Any]) -> Application:
+        return application_services.application_reject(
+            actor=acting, application=application, reason=data["reason"]
         )
-        return Response(ApplicationSerializer(done).data)
 
 
-class SendBackView(TrainingAPIView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="差し戻し(理由は必須)",
         request=ReasonSerializer,
         responses={200: ApplicationSerializer, **ERRORS},
     )
-    def post(self, request: Request, application_id: int) -> Response:
-        acting = self.acting(request)
-        application = access_application_for_step(acting, application_id)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        done = application_services.application_send_back(
-            actor=acting, application=application, reason=body.validated_data["reason"]
+)
+class SendBackView(StepActionView):
+    body_serializer = ReasonSerializer
+
+    def act(self, acting: Acting, application: Application, data: dict[str, Any]) -> Application:
+        return application_services.application_send_back(
+            actor=acting, application=application, reason=data["reason"]
         )
-        return Response(ApplicationSerializer(done).data)
 
 
 class DecideView(TrainingAPIView):
