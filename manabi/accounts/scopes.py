@@ -28,11 +28,14 @@ SCOPE_ORDER = (Scope.WHOLE_SCHOOL, Scope.GRADE, Scope.CLASS, Scope.NONE)
 
 @dataclass(frozen=True)
 class ClassRef:
-    """A class (学級 or 授業クラス) as the rule needs to know it."""
+    """A class (学級 or 授業クラス) as the rule needs to know it. ``grade`` is ``None`` for a
+    授業クラス that mixes grades; ``lesson`` tells a 授業クラス from a 学級 (their ids are
+    numbered apart)."""
 
     school_id: int
-    grade: int
+    grade: int | None
     class_id: int
+    lesson: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Duties:
     school_id: int
     grades: frozenset[int] = frozenset()
     classes: frozenset[int] = frozenset()
+    lesson_classes: frozenset[int] = frozenset()
 
 
 def widest(scopes: list[Scope]) -> Scope:
@@ -57,5 +61,12 @@ def scope_covers(scope: Scope, duties: Duties, target: ClassRef) -> bool:
     if scope == Scope.GRADE:
         return target.grade in duties.grades
     if scope == Scope.CLASS:
-        return target.class_id in duties.classes
+        own = duties.lesson_classes if target.lesson else duties.classes
+        return target.class_id in own
     return False
+
+
+def scope_covers_any(scope: Scope, duties: Duties, targets: list[ClassRef]) -> bool:
+    """Whether ``scope`` reaches at least one of ``targets`` (a pupil is reached through
+    their 学級 or any 授業クラス they take)."""
+    return any(scope_covers(scope, duties, target) for target in targets)

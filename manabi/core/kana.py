@@ -35,3 +35,21 @@ def is_kana(text: str) -> bool:
         c.isspace() or c in "ー・゛゜" or "\u3041" <= c <= "\u3096" or "\u30a1" <= c <= "\u30fa"
         for c in normal
     )
+
+
+def is_full_width_kana(text: str) -> bool:
+    """Full-width hiragana or katakana only, as 学籍 records ふりがな (半角ｶﾅ is refused)."""
+    return bool(text.strip()) and all(
+        c in " \u3000ー・" or "\u3041" <= c <= "\u3096" or "\u30a1" <= c <= "\u30fa" for c in text
+    )
+
+
+def validate_furigana(value: str) -> None:
+    """Model/form validator: ふりがな in full-width hiragana or katakana."""
+    from django.core.exceptions import ValidationError
+
+    if value and not is_full_width_kana(value):
+        raise ValidationError(
+            "ふりがなは全角のひらがな又はカタカナで入力してください (半角カナ・英数字は使えません)。",
+            code="furigana",
+        )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    """校務の機能権限: role groups at schools and the function permissions of 別表1."""
+
+    name = "manabi.access"
+    label = "access"
+    verbose_name = "機能権限"

@@ -1,0 +1,90 @@
+"""Access decisions about pupils. Not visible → 404, visible but not allowed → 403.
+
+- Lists and records are narrowed by the 別表1 scope of 児童生徒名簿 (``roster.students``):
+  管理者 the whole school, 学年担当 their grades, 学級担当 their classes (homeroom or taught).
+- Creating and changing 学籍 personal data (氏名, 住所, 保護者 …) is for the school's
+  システム担当 and its 校長・副校長・教頭 only (seed 001 第21条), within that scope.
+- Boards see pupils only as counts (``pupil_counts``); no rule grants them names yet.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from manabi.access.functions import Action
+from manabi.access.selectors import Reach, acting_school_id, reach_of
+from manabi.accounts.rolegroups import RoleGroup
+from manabi.accounts.roles import Role
+from manabi.accounts.selectors import Acting
+from manabi.classes.selectors import current_fiscal_year
+from manabi.students.models import Enrolment
+from manabi.students.selectors import enrolment_in_reach
+
+ROSTER = "roster.students"
+# 生徒情報管理 (seed 001 第21条): システム担当, and the principal who confirms it (第21条3).
+RECORD_MANAGERS = frozenset({RoleGroup.PRINCIPAL, RoleGroup.VICE_PRINCIPAL, RoleGroup.SYSTEM_STAFF})
+BOARD_ROLES = frozenset({Role.BOARD, Role.SYSTEM_ADMIN})
+
+
+def roster_reach(
+    acting: Acting, *, action: Action = Action.VIEW, fiscal_year: int | None = None
+) -> Reach | None:
+    """The acting person's reach over the roster of the school they act for, or ``None``
+    when they do not act for a school."""
+    school_id = acting_school_id(acting)
+    if school_id is None:
+        return None
+    return reach_of(
+        acting,
+        school_id=school_id,
+        fiscal_year=fiscal_year or current_fiscal_year(),
+        function=ROSTER,
+        action=action,
+    )
+
+
+def can_list_students(acting: Acting) -> bool:
+    reach = roster_reach(acting)
+    return reach is not None and not reach.nothing
+
+
+def can_see_counts(acting: Acting) -> bool:
+    return acting.role in BOARD_ROLES
+
+
+def can_manage_records(reach: Reach | None) -> bool:
+    """May create and change 学籍 personal data at the reach's school."""
+    return reach is not None and reach.standing.role_group in RECORD_MANAGERS and not reach.nothing
+
+
+def access_student(acting: Acting, student_id: int, *, fiscal_year: int | None = None) -> Enrolment:
+    """The pupil's enrolment at the acting school, if the roster scope reaches them."""
+    reach = roster_reach(acting, fiscal_year=fiscal_year)
+    enrolment = enrolment_in_reach(reach, student_id) if reach is not None else None
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def access_student_for_change(acting: Acting, student_id: int) -> Enrolment:
+    """A pupil whose 学籍 the actor may change: visible (else 404) and a record manager
+    whose 編集 scope reaches them (else 403)."""
+    enrolment = access_student(acting, student_id)
+    reach = roster_reach(acting, action=Action.EDIT, fiscal_year=enrolment.fiscal_year)
+    if not can_manage_records(reach):
+        raise PermissionDenied
+    assert reach is not None
+    if enrolment_in_reach(reach, student_id) is None:
+        raise PermissionDenied
+    return enrolment
+
+
+def require_record_manager(acting: Acting) -> Reach:
+    """For creating pupils and importing rosters at the acting school."""
+    reach = roster_reach(acting, action=Action.EDIT)
+    if reach is None:
+        raise Http404
+    if not can_manage_records(reach) or not reach.everything:
+        raise PermissionDenied
+    return reach

@@ -1,0 +1,156 @@
+"""Reads of pupils and enrolments, always through a ``Reach`` (別表1 scope) so that every
+list is narrowed the same way: a 学級担当 teacher's list holds only their classes' pupils
+(homeroom or taught 授業クラス), a 学年担当 their grades', a 管理者 the school's."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from manabi.access.decisions import Target
+from manabi.access.selectors import Reach
+from manabi.accounts.scopes import ClassRef
+from manabi.students.models import (
+    PRESENT_STATUSES,
+    Enrolment,
+    LessonMembership,
+    Student,
+    Transfer,
+    TransferStatus,
+)
+
+
+def enrolments_in_reach(
+    reach: Reach, *, present_only: bool = False, provisional: bool = False
+) -> QuerySet[Enrolment]:
+    """Enrolments of the reach's school and 年度 that the reach covers (constant queries)."""
+    school_id = reach.standing.school_id
+    if reach.nothing or school_id is None:
+        return Enrolment.objects.none()
+    qs = Enrolment.objects.filter(
+        school_id=school_id, fiscal_year=reach.fiscal_year, is_provisional=provisional
+    )
+    if present_only:
+        qs = qs.filter(status__in=PRESENT_STATUSES)
+    if not reach.everything:
+        taught = LessonMembership.objects.filter(lesson_class_id__in=reach.lesson_class_ids).values(
+            "student_id"
+        )
+        qs = qs.filter(
+            Q(grade__in=reach.grades)
+            | Q(school_class_id__in=reach.class_ids)
+            | Q(student_id__in=taught)
+        )
+    return qs.select_related("student", "school_class").order_by(
+        "grade", "school_class__order", "school_class__name", "number", "student__family_kana"
+    )
+
+
+def enrolment_in_reach(reach: Reach, student_id: int) -> Enrolment | None:
+    """The pupil's latest enrolment in the reach, or ``None`` when the reach does not cover
+    them (one query)."""
+    return (
+        enrolments_in_reach(reach)
+        .filter(student_id=student_id)
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def class_refs_of(enrolment: Enrolment) -> tuple[ClassRef, ...]:
+    """The 学級 and 授業クラス through which the pupil is reached (one query)."""
+    refs: list[ClassRef] = []
+    if enrolment.school_class_id is not None:
+        refs.append(
+            ClassRef(
+                school_id=enrolment.school_id,
+                grade=enrolment.grade,
+                class_id=enrolment.school_class_id,
+            )
+        )
+    lessons = LessonMembership.objects.filter(
+        student_id=enrolment.student_id,
+        lesson_class__school_id=enrolment.school_id,
+        lesson_class__fiscal_year=enrolment.fiscal_year,
+    ).values_list("lesson_class_id", "lesson_class__grade")
+    refs += [
+        ClassRef(school_id=enrolment.school_id, grade=grade, class_id=pk, lesson=True)
+        for pk, grade in lessons
+    ]
+    return tuple(refs)
+
+
+def target_of_enrolment(enrolment: Enrolment) -> Target:
+    return Target(
+        school_id=enrolment.school_id,
+        fiscal_year=enrolment.fiscal_year,
+        classes=class_refs_of(enrolment),
+        label=enrolment.student.display_name,
+    )
+
+
+def student_detail(student_id: int) -> Student:
+    return Student.objects.prefetch_related("guardians").get(pk=student_id)
+
+
+def enrolment_history(student: Student, *, school_id: int) -> QuerySet[Enrolment]:
+    """The pupil's enrolments at one school: a school reads its own period only."""
+    return (
+        Enrolment.objects.filter(student=student, school_id=school_id, is_provisional=False)
+        .select_related("school_class")
+        .order_by("-fiscal_year", "-start_date")
+    )
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    school_id: int
+    school_name: str
+    grade: int
+    pupils: int
+
+
+def pupil_counts(school_ids: Iterable[int] | QuerySet[Any], fiscal_year: int) -> list[GradeCount]:
+    """Pupils present per school and grade: what a board sees (counts, not names)."""
+    rows = (
+        Enrolment.objects.filter(
+            school_id__in=school_ids,
+            fiscal_year=fiscal_year,
+            is_provisional=False,
+            status__in=PRESENT_STATUSES,
+        )
+        .values("school_id", "school__name", "grade")
+        .annotate(pupils=Count("student_id", distinct=True))
+        .order_by("school__path", "grade")
+    )
+    return [GradeCount(r["school_id"], r["school__name"], r["grade"], r["pupils"]) for r in rows]
+
+
+def class_sizes(enrolments: QuerySet[Enrolment]) -> Counter[int]:
+    return Counter(
+        e
+        for e in enrolments.filter(status__in=PRESENT_STATUSES).values_list(
+            "school_class_id", flat=True
+        )
+        if e is not None
+    )
+
+
+def transfers_incoming(school_id: int) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(to_school_id=school_id, status=TransferStatus.PENDING)
+        .select_related("student", "from_school")
+        .order_by("moved_on", "pk")
+    )
+
+
+def transfers_outgoing(school_id: int) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(from_school_id=school_id)
+        .select_related("student", "to_school")
+        .order_by("-moved_on", "-pk")
+    )
