@@ -208,7 +208,7 @@ def decide(standing: Standing, duties: Duties | None, target: Target) -> Decisio
         what = "担当する学年" if standing.scope == Scope.GRADE else "担任・担当するクラス"
         reasons.append(f"{target.label or '対象'}は{what}ではありません")
         return Decision(False, standing, duties, tuple(reasons))
-    if standing.scope == Scope.GRADE:
+    if standing.scope == Scope.GRADE and hit.grade in held.grades:
         reasons.append(f"{hit.grade}学年の担当")
     else:
         reasons.append("担当する授業クラス" if hit.lesson else "担任する学級")

@@ -55,13 +55,14 @@ class Reach:
 
     @property
     def class_ids(self) -> frozenset[int]:
-        if self.standing.scope == Scope.CLASS and self.duties:
+        """One's own 学級 (学級担当, and 学年担当 which is wider)."""
+        if self.standing.scope in (Scope.GRADE, Scope.CLASS) and self.duties:
             return self.duties.classes
         return frozenset()
 
     @property
     def lesson_class_ids(self) -> frozenset[int]:
-        if self.standing.scope == Scope.CLASS and self.duties:
+        if self.standing.scope in (Scope.GRADE, Scope.CLASS) and self.duties:
             return self.duties.lesson_classes
         return frozenset()
 

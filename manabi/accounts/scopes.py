@@ -58,10 +58,11 @@ def scope_covers(scope: Scope, duties: Duties, target: ClassRef) -> bool:
         return False
     if scope == Scope.WHOLE_SCHOOL:
         return True
+    own = duties.lesson_classes if target.lesson else duties.classes
     if scope == Scope.GRADE:
-        return target.grade in duties.grades
+        # 学年担当 is wider than 学級担当: the grades one is assigned to, and one's own classes.
+        return target.grade in duties.grades or target.class_id in own
     if scope == Scope.CLASS:
-        own = duties.lesson_classes if target.lesson else duties.classes
         return target.class_id in own
     return False
 

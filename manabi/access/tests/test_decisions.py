@@ -72,7 +72,8 @@ CASES: list[tuple[str, str, str, str, bool]] = [
     ("grade_head_a", "grades_output.raw_by_test_excel", "excel_out", "a_support", True),
     ("grade_head_a", "grades_output.raw_by_test_excel", "excel_out", "a2_1", False),
     ("grade_head_a", "grades_output.raw_by_test_excel", "excel_out", "music", True),
-    ("teacher_a", "grades_output.raw_by_test_excel", "excel_out", "a1_1", False),
+    ("teacher_a", "grades_output.raw_by_test_excel", "excel_out", "a1_1", True),  # own class
+    ("teacher_a", "grades_output.raw_by_test_excel", "excel_out", "a1_2", False),
     # Struck-through rows (=): only 校長・副校長・教頭.
     ("principal_a", "grades_entry.input_restrictions", "edit", "a1_1", True),
     ("teacher_a", "grades_entry.input_restrictions", "view", "a1_1", False),
@@ -183,3 +184,41 @@ def test_every_function_of_the_seed_is_loaded() -> None:
     assert table["attendance.book"].default_scope("principal", Action.LOCK) == Scope.WHOLE_SCHOOL
     assert table["weekly_plan.list"].managers_only
     assert table["roster.students"].default_scope("prefecture_board", "view") == Scope.NONE
+
+
+def test_grade_scope_reaches_the_grade_and_ones_own_classes(school_cast: SchoolCast) -> None:
+    """学年担当 for the teacher group (a school's setting): the 学年主任 reads the whole
+    grade; a 学級担任 without a grade duty still reads their own class."""
+    from manabi.students.permissions import roster_reach
+    from manabi.students.selectors import enrolments_in_reach
+
+    FunctionPermission.objects.create(
+        school=school_cast.cast.orgs["school_a"],
+        role_group="teacher",
+        function="roster.students",
+        action="view",
+        scope=Scope.GRADE,
+    )
+
+    def pupils(persona: str) -> set[str]:
+        reach = roster_reach(acting_for(school_cast.account(persona)))
+        assert reach is not None
+        return {e.student.given_name for e in enrolments_in_reach(reach)}
+
+    assert pupils("grade_head_a") == {"A1-1", "A1-2", "A1-3", "A2-1", "A2-2", "S-1"}
+    assert pupils("teacher_a") == {"A1-1", "A1-2", "A1-3"}
+    assert pupils("subject_a") == {"A1-1", "A2-1"}
+    assert pupils("principal_a") == {"A1-1", "A1-2", "A1-3", "A2-1", "A2-2", "B1-1", "B1-2", "S-1"}
+
+
+def test_scoped_lists_cost_the_same_whatever_their_size(school_cast: SchoolCast) -> None:
+    from manabi.students.permissions import roster_reach
+    from manabi.students.selectors import enrolments_in_reach
+
+    acting = acting_for(school_cast.account("teacher_a"))
+    with CaptureQueriesContext(connection) as captured:
+        reach = roster_reach(acting)
+        assert reach is not None
+        rows = list(enrolments_in_reach(reach))
+    assert len(rows) == 3
+    assert len(captured) == 3  # standing, duties, the list
