@@ -1,4 +1,4 @@
-"""Every URL pattern × every persona: the authorisation matrix.
+"""Every URL pattern × every persona: the authorisation matrix (see tests/authz_harness.py).
 
 Adding a URL without an entry here fails ``test_every_url_has_an_entry``. Expectations are
 status codes per persona. Not visible → 404, visible but not allowed → 403, anonymous →
@@ -8,8 +8,7 @@ audit event); allowed requests may write only where the entry says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -23,40 +22,17 @@ from manabi.eligibility.tests import authz as elig
 from manabi.imports.models import ImportJob
 from manabi.records.tests import authz as history
 from manabi.training.tests import authz as training
+from tests.authz_harness import (
+    LOGIN,
+    Entry,
+    Kwargs,
+    admins_only,
+    collect,
+    everyone,
+    roles,
+    signed_in,
+)
 from tests.personas import PERSONAS, Cast
-
-LOGIN = "/accounts/login/"
-Kwargs = Callable[[Cast], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """Expected status per persona for one method; ``kwargs`` builds the URL arguments."""
-
-    method: str
-    expect: dict[str, int]
-    kwargs: Kwargs = field(default=lambda cast: {})
-    # A refused request must not write; allowed ones may (views of personal records and
-    # actions are audited).
-    writes_when_allowed: bool = False
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(PERSONAS, status)
-
-
-def signed_in(status: int, *, anonymous: int = 302) -> dict[str, int]:
-    return {**everyone(status), "anonymous": anonymous}
-
-
-def roles(default: int, anonymous: int = 302, **by_persona: int) -> dict[str, int]:
-    """``default`` for everyone signed in, with exceptions named per persona."""
-    return {**everyone(default), "anonymous": anonymous, **by_persona}
-
-
-def admins_only(*, others: int, anonymous: int) -> dict[str, int]:
-    return {**everyone(others), "system_admin": 200, "anonymous": anonymous}
-
 
 # Who looks after whom in the cast: the board of みなみ市 and the principal of school A see
 # school A and its staff; school B (きた町) is outside both.
@@ -128,7 +104,7 @@ def board_job(cast: Cast) -> dict[str, Any]:
     return {"job_id": job.pk}
 
 
-MATRIX: dict[str, list[Entry]] = {
+SHARED: dict[str, list[Entry]] = {
     "core:home": [Entry("get", signed_in(200)), Entry("post", signed_in(405))],
     "core:healthz": [Entry("get", everyone(200))],
     # Signed-in people are sent on to the home page.
@@ -1005,6 +981,9 @@ MATRIX: dict[str, list[Entry]] = {
     "admin:*": [Entry("get", admins_only(others=302, anonymous=302))],
 }
 
+# The shared entries and every app's own block (manabi/<app>/tests/authz.py ENTRIES).
+MATRIX: dict[str, list[Entry]] = collect(SHARED)
+
 # Admin pages that differ from the admin:* rule. The audit log is read-only for everyone.
 ADMIN_EXCEPTIONS: dict[str, dict[str, int]] = {
     "/admin/core/auditevent/add/": {"system_admin": 403},
@@ -1059,7 +1038,7 @@ def test_matrix(name: str, cast: Cast) -> None:
             # Each persona meets the world as the cast built it: what an allowed request
             # wrote is rolled back before the next persona tries.
             savepoint = transaction.savepoint()
-            url = reverse(name, kwargs=entry.kwargs(cast) or None)
+            url = reverse(name, kwargs=entry.kwargs(cast) or None) + entry.query
             before = AuditEvent.objects.count()
             response = getattr(cast.client(persona), entry.method)(url)
             expected = entry.expect[persona]
