@@ -38,6 +38,9 @@ class Entry:
     writes_when_allowed: bool = False
     # Query string added to the URL (e.g. ``?function=…&action=…`` for the API).
     query: str = ""
+    # The URL needs the school-affairs cast (tests.school_personas.build_school_cast): it is
+    # built once, before the personas try, and ``kwargs`` may call build_school_cast(cast).
+    school: bool = False
 
 
 def everyone(status: int) -> dict[str, int]:

@@ -66,6 +66,17 @@ class SchoolCast:
 
 
 def build_school_cast(cast: Cast) -> SchoolCast:
+    """The school-affairs cast on top of ``cast``, built once per cast (later calls return the
+    same one, so authorisation-matrix entries can each ask for it)."""
+    built: SchoolCast | None = getattr(cast, "_school_cast", None)
+    if built is not None:
+        return built
+    built = _build(cast)
+    cast._school_cast = built  # type: ignore[attr-defined]
+    return built
+
+
+def _build(cast: Cast) -> SchoolCast:
     year = current_fiscal_year()
     sc = SchoolCast(cast=cast, year=year)
     school_a, school_b = cast.orgs["school_a"], cast.orgs["school_b"]

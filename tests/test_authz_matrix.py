@@ -33,6 +33,7 @@ from tests.authz_harness import (
     signed_in,
 )
 from tests.personas import PERSONAS, Cast
+from tests.school_personas import build_school_cast
 
 # Who looks after whom in the cast: the board of みなみ市 and the principal of school A see
 # school A and its staff; school B (きた町) is outside both.
@@ -1033,6 +1034,8 @@ def _no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("_no_pdf")
 @pytest.mark.parametrize("name", sorted(k for k in MATRIX if k != "admin:*"))
 def test_matrix(name: str, cast: Cast) -> None:
+    if any(entry.school for entry in MATRIX[name]):
+        build_school_cast(cast)
     for entry in MATRIX[name]:
         for persona in PERSONAS:
             # Each persona meets the world as the cast built it: what an allowed request
