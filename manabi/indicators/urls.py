@@ -7,7 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.framework_list, name="framework_list"),
     path("new/", views.framework_create, name="framework_create"),
-    path("<int:framework_id>/", views.framework_detail, name="framework_detail"),
-    path("<int:framework_id>/items/new/", views.item_add, name="item_add"),
-    path("<int:framework_id>/import/", views.framework_import, name="framework_import"),
+    path("<id:framework_id>/", views.framework_detail, name="framework_detail"),
+    path("<id:framework_id>/items/new/", views.item_add, name="item_add"),
+    path("<id:framework_id>/import/", views.framework_import, name="framework_import"),
 ]

@@ -11,15 +11,15 @@ from manabi.training.views import (
 
 app_name = "training"
 
-P = "<int:programme_id>/"
-A = "applications/<int:application_id>/"
+P = "<id:programme_id>/"
+A = "applications/<id:application_id>/"
 
 urlpatterns = [
     # The catalogue and a programme's page (everyone who may see it).
     path("", catalogue.catalogue, name="catalogue"),
     path(P, catalogue.programme_detail, name="programme_detail"),
     path(f"{P}apply/", catalogue.apply, name="apply"),
-    path(f"{P}materials/<int:material_id>/", catalogue.material_download, name="material_download"),
+    path(f"{P}materials/<id:material_id>/", catalogue.material_download, name="material_download"),
     # Registering and running a programme (organisers, schools).
     path("managed/", manage.managed_list, name="managed_list"),
     path("new/", manage.programme_create, name="programme_create"),
@@ -28,10 +28,10 @@ urlpatterns = [
     path(f"{P}unpublish/", manage.programme_unpublish, name="programme_unpublish"),
     path(f"{P}cancel/", manage.programme_cancel, name="programme_cancel"),
     path(f"{P}sessions/new/", manage.session_add, name="session_add"),
-    path(f"{P}sessions/<int:session_id>/edit/", manage.session_edit, name="session_edit"),
-    path(f"{P}sessions/<int:session_id>/delete/", manage.session_delete, name="session_delete"),
+    path(f"{P}sessions/<id:session_id>/edit/", manage.session_edit, name="session_edit"),
+    path(f"{P}sessions/<id:session_id>/delete/", manage.session_delete, name="session_delete"),
     path(f"{P}materials/new/", manage.material_add, name="material_add"),
-    path(f"{P}materials/<int:material_id>/delete/", manage.material_delete, name="material_delete"),
+    path(f"{P}materials/<id:material_id>/delete/", manage.material_delete, name="material_delete"),
     # Decisions and direct enrolment.
     path(f"{P}applications/", decisions.programme_applications, name="programme_applications"),
     path(
@@ -45,12 +45,12 @@ urlpatterns = [
     path(f"{P}enrol/survey/", decisions.programme_enrol_survey, name="programme_enrol_survey"),
     # Attendance, completion, the survey.
     path(
-        f"{P}sessions/<int:session_id>/attendance/",
+        f"{P}sessions/<id:session_id>/attendance/",
         participation.attendance,
         name="attendance",
     ),
     path(
-        f"{P}sessions/<int:session_id>/attendance/bulk/",
+        f"{P}sessions/<id:session_id>/attendance/bulk/",
         participation.attendance_bulk,
         name="attendance_bulk",
     ),
@@ -58,7 +58,7 @@ urlpatterns = [
     path(f"{P}completion/judge/", participation.completion_judge, name="completion_judge"),
     path(f"{P}survey/", participation.survey_edit, name="survey_edit"),
     path(
-        f"{P}survey/questions/<int:question_id>/delete/",
+        f"{P}survey/questions/<id:question_id>/delete/",
         participation.question_delete,
         name="question_delete",
     ),

@@ -1,0 +1,15 @@
+"""Path converters. ``<id:…>`` is a database id: at most 18 digits, so that it fits a 64-bit
+integer and a longer number is a 404 before the database sees it (``<int:…>`` accepts any
+length, and SQLite or PostgreSQL would fail on it with a server error)."""
+
+from __future__ import annotations
+
+
+class IdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
