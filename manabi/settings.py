@@ -340,6 +340,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("MANABI_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
+# --- 転出入: the signed handover file --------------------------------------------------------
+# The deployment's Ed25519 key (made on first use; default var/handover_ed25519.pem) and the
+# fingerprints of other manabi deployments whose handover files this one accepts.
+HANDOVER_SIGNING_KEY_FILE = env.str("MANABI_HANDOVER_KEY_FILE", default="")
+HANDOVER_TRUSTED_KEYS = [
+    k.strip() for k in env.str("MANABI_HANDOVER_TRUSTED_KEYS", default="").split(",") if k.strip()
+]
+
 # --- background tasks (django-tasks) --------------------------------------------------------
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

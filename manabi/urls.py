@@ -1,9 +1,13 @@
 """URL configuration. Every pattern here must have an entry in tests/test_authz_matrix.py."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from manabi.core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("manabi.core.urls")),
@@ -16,6 +20,9 @@ urlpatterns = [
     path("history/", include("manabi.records.urls")),
     path("indicators/", include("manabi.indicators.urls")),
     path("dialogue/", include("manabi.dialogue.urls")),
+    path("students/", include("manabi.students.urls")),
+    path("classes/", include("manabi.students.class_urls")),
+    path("access/", include("manabi.access.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

@@ -36,8 +36,9 @@ class Entry:
     # A refused request must not write; allowed ones may (views of personal records and
     # actions are audited).
     writes_when_allowed: bool = False
-    # Query string added to the URL (e.g. ``?function=…&action=…`` for the API).
-    query: str = ""
+    # Query string added to the URL (e.g. ``?function=…&action=…`` for the API), or a
+    # function of the cast that builds it (for ids).
+    query: str | Callable[[Cast], str] = ""
     # The URL needs the school-affairs cast (tests.school_personas.build_school_cast): it is
     # built once, before the personas try, and ``kwargs`` may call build_school_cast(cast).
     school: bool = False
@@ -58,6 +59,26 @@ def roles(default: int, anonymous: int = 302, **by_persona: int) -> dict[str, in
 
 def admins_only(*, others: int, anonymous: int) -> dict[str, int]:
     return {**everyone(others), "system_admin": 200, "anonymous": anonymous}
+
+
+# The personas of the matrix who act for a school of the school-affairs cast
+# (tests.school_personas): principal_a (校長, school A), teacher_a (学級担任, school A) and
+# teacher_b (学級担任, school B). Everyone else acts for no school and meets 404.
+SCHOOL_STAFF = ("principal_a", "teacher_a", "teacher_b")
+
+
+def school_staff(status: int, *, anonymous: int = 302, **by_persona: int) -> dict[str, int]:
+    """``status`` for the school staff of the cast, 404 for everyone else."""
+    return roles(404, anonymous, **{**dict.fromkeys(SCHOOL_STAFF, status), **by_persona})
+
+
+def school_managers(status: int, *, anonymous: int = 302, **by_persona: int) -> dict[str, int]:
+    """Pages of a school's managers: ``status`` for principal_a, 403 for the teachers."""
+    return school_staff(403, anonymous=anonymous, principal_a=status, **by_persona)
+
+
+def query_of(entry: Entry, cast: Cast) -> str:
+    return entry.query(cast) if callable(entry.query) else entry.query
 
 
 def app_blocks() -> dict[str, Mapping[str, list[Entry]]]:

@@ -29,6 +29,7 @@ from tests.authz_harness import (
     admins_only,
     collect,
     everyone,
+    query_of,
     roles,
     signed_in,
 )
@@ -1041,7 +1042,7 @@ def test_matrix(name: str, cast: Cast) -> None:
             # Each persona meets the world as the cast built it: what an allowed request
             # wrote is rolled back before the next persona tries.
             savepoint = transaction.savepoint()
-            url = reverse(name, kwargs=entry.kwargs(cast) or None) + entry.query
+            url = reverse(name, kwargs=entry.kwargs(cast) or None) + query_of(entry, cast)
             before = AuditEvent.objects.count()
             response = getattr(cast.client(persona), entry.method)(url)
             expected = entry.expect[persona]

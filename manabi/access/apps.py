@@ -7,3 +7,13 @@ class AccessConfig(AppConfig):
     name = "manabi.access"
     label = "access"
     verbose_name = "機能権限"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                "機能権限", "access:table", order=900, roles=frozenset({Role.SCHOOL_ADMIN})
+            )
+        )

@@ -22,9 +22,9 @@ from manabi.access.models import FunctionPermission, RoleGroupDesignation
 from manabi.accounts.models import RoleAssignment
 from manabi.accounts.rolegroups import SCHOOL_GROUPS, RoleGroup, default_role_group
 from manabi.accounts.roles import Role
-from manabi.accounts.scopes import Duties, Scope
+from manabi.accounts.scopes import ClassRef, Duties, Scope
 from manabi.accounts.selectors import Acting
-from manabi.classes.models import Duty
+from manabi.classes.models import Duty, LessonClass, SchoolClass
 from manabi.orgs.models import Organisation
 
 
@@ -198,4 +198,40 @@ def who_can(
     return sorted(best.values(), key=lambda a: (not a.decision.allowed, a.name))
 
 
-__all__ = ["Reach", "acting_school_id", "duties_of", "permission_table", "reach_of", "who_can"]
+def target_of_class(school_class: SchoolClass) -> Target:
+    return Target(
+        school_id=school_class.school_id,
+        fiscal_year=school_class.fiscal_year,
+        classes=(ClassRef(school_class.school_id, school_class.grade, school_class.pk),),
+        label=school_class.label,
+    )
+
+
+def target_of_lesson(lesson: LessonClass) -> Target:
+    return Target(
+        school_id=lesson.school_id,
+        fiscal_year=lesson.fiscal_year,
+        classes=(ClassRef(lesson.school_id, lesson.grade, lesson.pk, lesson=True),),
+        label=lesson.name,
+    )
+
+
+def designations_at(school: Organisation) -> list[RoleGroupDesignation]:
+    return list(
+        RoleGroupDesignation.objects.filter(school=school)
+        .select_related("account", "designated_by")
+        .order_by("group", "account__display_name")
+    )
+
+
+__all__ = [
+    "Reach",
+    "acting_school_id",
+    "designations_at",
+    "duties_of",
+    "permission_table",
+    "reach_of",
+    "target_of_class",
+    "target_of_lesson",
+    "who_can",
+]

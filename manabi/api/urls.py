@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from manabi.access import api as access_api
 from manabi.accounts import api as accounts_api
 from manabi.eligibility import api as eligibility_api
 from manabi.indicators import api as indicators_api
 from manabi.records import api as records_api
+from manabi.students import api as students_api
 from manabi.training import api as training_api
 
 app_name = "api"
@@ -17,22 +19,22 @@ urlpatterns = [
     # 研修 (training): programmes, applications, approvals, decisions, attendance, completion.
     path("trainings/", training_api.ProgrammeListView.as_view(), name="training_list"),
     path(
-        "trainings/<int:programme_id>/",
+        "trainings/<id:programme_id>/",
         training_api.ProgrammeDetailView.as_view(),
         name="training_detail",
     ),
     path(
-        "trainings/<int:programme_id>/applications/",
+        "trainings/<id:programme_id>/applications/",
         training_api.ApplyView.as_view(),
         name="training_apply",
     ),
     path(
-        "trainings/<int:programme_id>/sessions/<int:session_id>/attendance/",
+        "trainings/<id:programme_id>/sessions/<id:session_id>/attendance/",
         training_api.AttendanceView.as_view(),
         name="training_attendance",
     ),
     path(
-        "trainings/<int:programme_id>/completion/",
+        "trainings/<id:programme_id>/completion/",
         training_api.CompletionView.as_view(),
         name="training_completion",
     ),
@@ -43,44 +45,44 @@ urlpatterns = [
         name="application_bulk_approve",
     ),
     path(
-        "applications/<int:application_id>/",
+        "applications/<id:application_id>/",
         training_api.ApplicationDetailView.as_view(),
         name="application_detail",
     ),
     path(
-        "applications/<int:application_id>/approve/",
+        "applications/<id:application_id>/approve/",
         training_api.ApproveView.as_view(),
         name="application_approve",
     ),
     path(
-        "applications/<int:application_id>/reject/",
+        "applications/<id:application_id>/reject/",
         training_api.RejectView.as_view(),
         name="application_reject",
     ),
     path(
-        "applications/<int:application_id>/send-back/",
+        "applications/<id:application_id>/send-back/",
         training_api.SendBackView.as_view(),
         name="application_send_back",
     ),
     path(
-        "applications/<int:application_id>/decide/",
+        "applications/<id:application_id>/decide/",
         training_api.DecideView.as_view(),
         name="application_decide",
     ),
     path(
-        "applications/<int:application_id>/completion/",
+        "applications/<id:application_id>/completion/",
         training_api.CompletionOverrideView.as_view(),
         name="application_completion",
     ),
     path("history/", records_api.HistoryView.as_view(), name="history"),
     path("history/export", records_api.HistoryExportView.as_view(), name="history_export"),
     path(
-        "history/<int:record_id>/confirm/",
+        "history/<id:record_id>/confirm/",
         records_api.HistoryConfirmView.as_view(),
         name="history_confirm",
     ),
     path(
-        "history/<int:record_id>/return/",
+        "history/<id:record_id>/return/",
         records_api.HistoryReturnView.as_view(),
         name="history_return",
     ),
@@ -90,8 +92,28 @@ urlpatterns = [
         name="indicator_frameworks",
     ),
     path(
-        "indicators/coverage/<int:staff_id>/",
+        "indicators/coverage/<id:staff_id>/",
         records_api.CoverageView.as_view(),
         name="indicator_coverage",
     ),
+    # 校務: pupils, classes, transfers and the permission decision (別表1).
+    path("students/", students_api.StudentListView.as_view(), name="student_list"),
+    path(
+        "students/<id:student_id>/transfer/",
+        students_api.TransferOutView.as_view(),
+        name="student_transfer",
+    ),
+    path("classes/", students_api.ClassListView.as_view(), name="class_list"),
+    path(
+        "classes/<id:class_id>/students/",
+        students_api.ClassStudentsView.as_view(),
+        name="class_students",
+    ),
+    path("transfers/", students_api.TransferListView.as_view(), name="transfer_list"),
+    path(
+        "transfers/<id:transfer_id>/accept/",
+        students_api.TransferAcceptView.as_view(),
+        name="transfer_accept",
+    ),
+    path("permissions/check/", access_api.PermissionCheckView.as_view(), name="permission_check"),
 ]

@@ -7,3 +7,19 @@ class StudentsConfig(AppConfig):
     name = "manabi.students"
     label = "students"
     verbose_name = "児童生徒・学籍"
+
+    def ready(self) -> None:
+        from manabi.accounts.roles import Role
+        from manabi.core import navigation
+
+        school = frozenset({Role.STAFF, Role.SCHOOL_ADMIN})
+        navigation.register(
+            navigation.NavItem("児童生徒名簿", "students:roster", order=300, roles=school),
+            navigation.NavItem("学級・授業クラス", "classes:list", order=305, roles=school),
+            navigation.NavItem(
+                "在籍者数",
+                "students:counts",
+                order=300,
+                roles=frozenset({Role.BOARD, Role.SYSTEM_ADMIN}),
+            ),
+        )

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from manabi.access.functions import Action
@@ -17,8 +18,13 @@ from manabi.access.selectors import Reach, acting_school_id, reach_of
 from manabi.accounts.rolegroups import RoleGroup
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
-from manabi.classes.selectors import current_fiscal_year
-from manabi.students.models import Enrolment
+from manabi.classes.models import Duty, LessonClass, SchoolClass
+from manabi.classes.selectors import (
+    classes_in_reach,
+    current_fiscal_year,
+    lesson_classes_in_reach,
+)
+from manabi.students.models import Enrolment, Transfer
 from manabi.students.selectors import enrolment_in_reach
 
 ROSTER = "roster.students"
@@ -88,3 +94,76 @@ def require_record_manager(acting: Acting) -> Reach:
     if not can_manage_records(reach) or not reach.everything:
         raise PermissionDenied
     return reach
+
+
+def roster_output_reach(acting: Acting) -> Reach:
+    """For 名簿印刷 and Excel出力: the 別表1 Excel出力 scope of 児童生徒名簿 (the seed has no
+    印刷 cell for the roster; a printed class list is an output of it like the Excel file)."""
+    reach = roster_reach(acting, action=Action.EXCEL_OUT)
+    if reach is None:
+        raise Http404
+    if reach.nothing:
+        raise PermissionDenied
+    return reach
+
+
+def require_roster_reader(acting: Acting) -> Reach:
+    """The class list: a school's staff within their 閲覧 scope (404 outside a school)."""
+    reach = roster_reach(acting)
+    if reach is None:
+        raise Http404
+    if reach.nothing:
+        raise PermissionDenied
+    return reach
+
+
+def access_transfer(acting: Acting, transfer_id: int) -> Transfer:
+    """A transfer of the acting school (sending or receiving): 404 for anyone else, 403 for
+    its staff who do not manage 学籍."""
+    school_id = acting_school_id(acting)
+    transfer = (
+        Transfer.objects.select_related("student", "from_school", "to_school", "from_enrolment")
+        .filter(pk=transfer_id)
+        .filter(Q(from_school_id=school_id) | Q(to_school_id=school_id))
+        .first()
+        if school_id is not None
+        else None
+    )
+    if transfer is None:
+        raise Http404
+    require_record_manager(acting)
+    return transfer
+
+
+def access_class(acting: Acting, class_id: int) -> tuple[SchoolClass, Reach]:
+    """A 学級 of the acting school that the roster scope reaches (404 otherwise)."""
+    reach = require_roster_reader(acting)
+    school_class = classes_in_reach(reach).filter(pk=class_id).first()
+    if school_class is None:
+        # A class of one's own school outside one's scope is still hidden (404).
+        raise Http404
+    return school_class, reach
+
+
+def access_lesson_class(acting: Acting, lesson_id: int) -> tuple[LessonClass, Reach]:
+    reach = require_roster_reader(acting)
+    lesson = lesson_classes_in_reach(reach).filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    return lesson, reach
+
+
+def access_duty_for_change(acting: Acting, duty_id: int) -> Duty:
+    """A duty of the acting school's current year, for its record managers."""
+    school_id = acting_school_id(acting)
+    duty = (
+        Duty.objects.select_related("staff", "school_class", "lesson_class")
+        .filter(pk=duty_id, school_id=school_id, fiscal_year=current_fiscal_year())
+        .first()
+        if school_id is not None
+        else None
+    )
+    if duty is None:
+        raise Http404
+    require_record_manager(acting)
+    return duty

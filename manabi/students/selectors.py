@@ -154,3 +154,55 @@ def transfers_outgoing(school_id: int) -> QuerySet[Transfer]:
         .select_related("student", "to_school")
         .order_by("-moved_on", "-pk")
     )
+
+
+def filter_roster(
+    enrolments: QuerySet[Enrolment],
+    *,
+    school_class_id: int | None = None,
+    grade: int | None = None,
+    q: str = "",
+) -> QuerySet[Enrolment]:
+    """Narrow a class list by 学級, 学年 and a name or ふりがな (either kana script)."""
+    from manabi.core.kana import search_key
+
+    if school_class_id is not None:
+        enrolments = enrolments.filter(school_class_id=school_class_id)
+    if grade is not None:
+        enrolments = enrolments.filter(grade=grade)
+    q = q.strip()
+    if q:
+        hira = search_key(q)
+        kata = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in hira)
+        match = (
+            Q(student__family_name__contains=q)
+            | Q(student__given_name__contains=q)
+            | Q(student__common_name__contains=q)
+            | Q(student__code=q)
+        )
+        for key in {hira, kata}:
+            match |= Q(student__family_kana__contains=key) | Q(student__given_kana__contains=key)
+        enrolments = enrolments.filter(match)
+    return enrolments
+
+
+def transfer_from(enrolment: Enrolment) -> Transfer | None:
+    """The (not cancelled) transfer that ended this enrolment, if any."""
+    return (
+        Transfer.objects.filter(from_enrolment=enrolment)
+        .exclude(status=TransferStatus.CANCELLED)
+        .select_related("to_school")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def transfer_destinations(school_id: int) -> QuerySet[Any]:
+    """Schools of the deployment a pupil can move to (every active school but one's own)."""
+    from manabi.orgs.models import Organisation, OrganisationKind
+
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.SCHOOL, is_active=True)
+        .exclude(pk=school_id)
+        .order_by("path", "name")
+    )

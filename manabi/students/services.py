@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from manabi.accounts.selectors import Acting
-from manabi.classes.models import SchoolClass
+from manabi.classes.models import LessonClass, SchoolClass
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.students.models import (
@@ -23,6 +23,7 @@ from manabi.students.models import (
     Enrolment,
     EnrolmentStatus,
     Guardian,
+    LessonMembership,
     Sex,
     Student,
 )
@@ -268,3 +269,73 @@ def enrolment_place(
             details={"before": list(before), "after": [enrolment.school_class_id, number]},
         )
     return enrolment
+
+
+def student_admit(
+    *,
+    actor: Acting | None,
+    code: str,
+    data: StudentData,
+    guardians: Sequence[GuardianData],
+    school: Organisation,
+    fiscal_year: int,
+    school_class: SchoolClass,
+    start_date: date,
+    number: int | None = None,
+    transferred_in: bool = False,
+) -> Enrolment:
+    """入学・転入: a new pupil and their first enrolment, in one transaction (all or nothing)."""
+    with transaction.atomic():
+        student = student_create(actor=actor, code=code, data=data, guardians=guardians)
+        return enrolment_create(
+            actor=actor,
+            student=student,
+            school=school,
+            fiscal_year=fiscal_year,
+            grade=school_class.grade,
+            start_date=start_date,
+            school_class=school_class,
+            number=number,
+            status=EnrolmentStatus.TRANSFERRED_IN if transferred_in else EnrolmentStatus.ENROLLED,
+        )
+
+
+def lesson_members_set(
+    *, actor: Acting | None, lesson_class: LessonClass, student_ids: Sequence[int]
+) -> tuple[int, int]:
+    """The pupils taking a 授業クラス, as a whole list (履修者の登録). Only pupils present at
+    the lesson class's school in its 年度 may take it. Returns (added, removed)."""
+    wanted = set(student_ids)
+    present = set(
+        Enrolment.objects.filter(
+            school_id=lesson_class.school_id,
+            fiscal_year=lesson_class.fiscal_year,
+            is_provisional=lesson_class.is_provisional,
+            status__in=PRESENT_STATUSES,
+            student_id__in=wanted,
+        ).values_list("student_id", flat=True)
+    )
+    if wanted - present:
+        raise ValidationError(
+            {"students": "この学校・年度に在籍していない児童生徒は履修者にできません。"}
+        )
+    with transaction.atomic():
+        current = set(
+            LessonMembership.objects.filter(lesson_class=lesson_class).values_list(
+                "student_id", flat=True
+            )
+        )
+        added, removed = wanted - current, current - wanted
+        if not added and not removed:
+            return 0, 0
+        LessonMembership.objects.filter(lesson_class=lesson_class, student_id__in=removed).delete()
+        LessonMembership.objects.bulk_create(
+            [LessonMembership(lesson_class=lesson_class, student_id=pk) for pk in sorted(added)]
+        )
+        audit_record(
+            actor=actor,
+            action="students.lesson_members.set",
+            target=lesson_class,
+            details={"added": sorted(added), "removed": sorted(removed)},
+        )
+    return len(added), len(removed)
