@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from manabi.access.decisions import (
     Decision,
@@ -140,8 +141,6 @@ def who_can(
 ) -> list[PersonAnswer]:
     """Everyone with a current role at the school, and whether (and why) they may do
     ``action`` of ``function`` on ``target``. A fixed number of queries."""
-    from django.utils import timezone
-
     today = timezone.localdate()
     roles = (
         RoleAssignment.objects.filter(organisation=school, valid_from__lte=today)

@@ -29,7 +29,7 @@ from manabi.access.selectors import (
     target_of_lesson,
     who_can,
 )
-from manabi.accounts.models import Account
+from manabi.accounts.models import Account, RoleAssignment
 from manabi.accounts.rolegroups import SCHOOL_GROUPS, RoleGroup
 from manabi.accounts.scopes import Scope
 from manabi.accounts.selectors import acting_of
@@ -182,8 +182,6 @@ class DesignationForm(forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from manabi.accounts.models import RoleAssignment
-
         here = RoleAssignment.objects.filter(organisation_id=school_id).values("account_id")
         self.fields["account"].queryset = Account.objects.filter(  # type: ignore[attr-defined]
             pk__in=here
