@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from manabi.accounts.models import Account, RoleAssignment, TotpDevice
+from manabi.accounts.rolegroups import RoleGroup
 from manabi.accounts.roles import Role
 from manabi.accounts.services import login_id_for_staff
 from manabi.demo.registry import DEMO_PREFECTURE_CODE, STANDARD, DemoAccount, DemoOptions
@@ -90,6 +91,12 @@ class _Chosen:
     role: Role
     note: str
     onboarding: bool = False
+    # The school role group (別表1/2) the account acts in; システム担当 is a designation that
+    # ``access/demo.py`` makes, the others follow from the role and the job title.
+    role_group: RoleGroup | None = None
+    # What ``classes/demo.py`` makes the person responsible for: "homeroom" (a class of
+    # their own), "grade_head" (学年主任 of that grade, and a class), "subject" (教科担当).
+    duty: str = ""
 
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -127,43 +134,131 @@ def _chosen() -> tuple[_Chosen, ...]:
         raise LookupError(f"no {title} at {school or 'any school'} in the demo plan")
 
     chuo = "みらい市立中央小学校"
+    higashi = "みらい市立東小学校"
     shared = pick("", JobTitle.TEACHER, concurrent=True)
     second = _name_of(shared.assignments[1].organisation)
+    g = RoleGroup
     return (
-        _Chosen(pick(chuo, JobTitle.PRINCIPAL), "demo-kouchou-2026", Role.SCHOOL_ADMIN, "校長"),
-        _Chosen(pick(chuo, JobTitle.HEAD_TEACHER), "demo-kyoutou-2026", Role.SCHOOL_ADMIN, "教頭"),
-        _Chosen(pick(chuo, JobTitle.TEACHER), "demo-kyouin-2026", Role.STAFF, "教諭"),
-        _Chosen(pick(chuo, JobTitle.NURSE_TEACHER), "demo-yougo-2026", Role.STAFF, "養護教諭"),
         _Chosen(
-            pick("みらい市立中央中学校", JobTitle.TEACHER), "demo-kyouin-2026", Role.STAFF, "教諭"
+            pick(chuo, JobTitle.PRINCIPAL),
+            "demo-kouchou-2026",
+            Role.SCHOOL_ADMIN,
+            "校長",
+            role_group=g.PRINCIPAL,
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.HEAD_TEACHER),
+            "demo-kyoutou-2026",
+            Role.SCHOOL_ADMIN,
+            "教頭",
+            role_group=g.VICE_PRINCIPAL,
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.TEACHER),
+            "demo-kyouin-2026",
+            Role.STAFF,
+            "教諭・3年1組担任",
+            role_group=g.TEACHER,
+            duty="homeroom",
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.TEACHER),
+            "demo-kyouin-2026",
+            Role.STAFF,
+            "教諭・3学年主任",
+            role_group=g.TEACHER,
+            duty="grade_head",
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.SENIOR_TEACHER),
+            "demo-kyouin-2026",
+            Role.STAFF,
+            "主幹教諭・システム担当",
+            role_group=g.SYSTEM_STAFF,
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.NURSE_TEACHER),
+            "demo-yougo-2026",
+            Role.STAFF,
+            "養護教諭",
+            role_group=g.NURSE,
+        ),
+        _Chosen(
+            pick(chuo, JobTitle.CLERK),
+            "demo-jimu-2026",
+            Role.STAFF,
+            "事務職員",
+            role_group=g.CLERK,
+        ),
+        _Chosen(
+            pick(higashi, JobTitle.HEAD_TEACHER),
+            "demo-kyoutou-2026",
+            Role.SCHOOL_ADMIN,
+            "教頭・転入の受入れ",
+            role_group=g.VICE_PRINCIPAL,
+        ),
+        _Chosen(
+            pick("みらい市立中央中学校", JobTitle.TEACHER),
+            "demo-kyouin-2026",
+            Role.STAFF,
+            "教諭・教科担当",
+            role_group=g.TEACHER,
+            duty="subject",
         ),
         _Chosen(
             pick("みらい県立みらい高等学校", JobTitle.TEACHER),
             "demo-kyouin-2026",
             Role.STAFF,
             "教諭",
+            role_group=g.TEACHER,
         ),
         _Chosen(
             pick("みらい県立みらい特別支援学校", JobTitle.TEACHER),
             "demo-kyouin-2026",
             Role.STAFF,
             "教諭",
+            role_group=g.TEACHER,
         ),
         _Chosen(shared, "demo-kyouin-2026", Role.STAFF, f"教諭・{second}と兼務"),
         _Chosen(
-            pick("みらい市立東小学校", JobTitle.TEACHER),
+            pick(higashi, JobTitle.TEACHER),
             "demo-shokai-0001",
             Role.STAFF,
             "教諭・初回ログイン前",
             onboarding=True,
         ),
         _Chosen(
-            pick("みらい市立東小学校", JobTitle.TEACHER),
+            pick(higashi, JobTitle.TEACHER),
             "demo-shokai-0002",
             Role.STAFF,
             "教諭・初回ログイン前",
             onboarding=True,
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ListedStaff:
+    """A listed school account, for the apps that give it something to show (duties, the
+    システム担当 designation)."""
+
+    login_id: str
+    staff_number: str
+    school_code: str
+    role_group: RoleGroup | None
+    duty: str
+
+
+def listed_school_staff() -> tuple[ListedStaff, ...]:
+    return tuple(
+        ListedStaff(
+            login_id=login_id_for_staff(c.staff.staff_number),
+            staff_number=c.staff.staff_number,
+            school_code=c.staff.main.organisation,
+            role_group=c.role_group,
+            duty=c.duty,
+        )
+        for c in _chosen()
     )
 
 
@@ -193,6 +288,7 @@ def accounts() -> list[DemoAccount]:
             totp_secret=DEMO_TOTP_SECRET if _needs_totp(chosen.role) else "",
             onboarding=chosen.onboarding,
             note=chosen.note,
+            role_group=chosen.role_group.value if chosen.role_group else "",
         )
         for chosen in _chosen()
     ]

@@ -53,7 +53,8 @@ class DemoAccount:
 
     ``totp_secret``: the base32 secret of the account's authenticator (two-step sign-in);
     ``onboarding``: the account is still in first login (初回ログイン) and ``password`` is
-    its initial password; ``note``: what the account shows (e.g. 兼務).
+    its initial password; ``note``: what the account shows (e.g. 兼務); ``role_group``: the
+    school role group it acts in (``RoleGroup`` value, e.g. ``teacher``).
     """
 
     login_id: str
@@ -64,6 +65,7 @@ class DemoAccount:
     totp_secret: str = ""
     onboarding: bool = False
     note: str = ""
+    role_group: str = ""  # the school role group (別表1/2) of a school account
 
     def as_dict(self) -> dict[str, str | bool]:
         """The five keys every account has, plus ``totp_secret``, ``onboarding`` and
@@ -81,6 +83,8 @@ class DemoAccount:
             data["onboarding"] = True
         if self.note:
             data["note"] = self.note
+        if self.role_group:
+            data["role_group"] = self.role_group
         return data
 
 

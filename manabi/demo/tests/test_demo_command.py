@@ -14,7 +14,7 @@ from manabi.people.models import Staff
 pytestmark = pytest.mark.django_db
 
 REQUIRED_KEYS = {"login_id", "password", "role", "organisation", "name"}
-OPTIONAL_KEYS = {"totp_secret", "onboarding", "note"}
+OPTIONAL_KEYS = {"totp_secret", "onboarding", "note", "role_group"}
 
 
 def _accounts_json() -> list[dict[str, Any]]:

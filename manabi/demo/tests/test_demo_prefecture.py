@@ -15,20 +15,25 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
+from manabi.access.models import FunctionPermission, RoleGroupDesignation
 from manabi.accounts.models import Account, RoleAssignment, TotpDevice
 from manabi.accounts.passwords import POLICIES, password_problems, personal_values
+from manabi.accounts.rolegroups import SCHOOL_GROUPS
 from manabi.accounts.roles import Role
 from manabi.accounts.services import login_id_for_staff
+from manabi.classes.models import Duty, DutyKind, LessonClass, SchoolClass
 from manabi.core.audit import audit_verify
 from manabi.core.codes import (
     is_valid_local_government_code,
     is_valid_school_code,
     parse_school_code,
 )
+from manabi.core.kana import validate_furigana
 from manabi.core.models import AuditEvent
 from manabi.orgs.models import Founder, HighSchoolCourse, Organisation, OrganisationKind, SchoolType
 from manabi.people.choices import EmploymentType, JobTitle
 from manabi.people.models import Assignment, Staff
+from manabi.students.models import Enrolment, Guardian, Student, Transfer
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HIRAGANA = re.compile(r"[\u3041-\u3096ー ]+")
@@ -62,7 +67,23 @@ pytestmark = pytest.mark.usefixtures("prefecture")
 def _counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, Staff, Assignment, Account, RoleAssignment, TotpDevice)
+        for model in (
+            Organisation,
+            Staff,
+            Assignment,
+            Account,
+            RoleAssignment,
+            TotpDevice,
+            SchoolClass,
+            LessonClass,
+            Duty,
+            Student,
+            Guardian,
+            Enrolment,
+            Transfer,
+            RoleGroupDesignation,
+            FunctionPermission,
+        )
     }
 
 
@@ -252,3 +273,73 @@ def test_eligibility_demo_has_records_for_every_teacher_and_an_open_survey() -> 
     assert survey.submissions.count() == Organisation.objects.filter(kind="school").count()
     computed = SchoolSubmission.objects.get(survey=survey, school__name="みらい市立中央小学校")
     assert computed.status == "draft"
+
+
+def _signed_in(entry: dict[str, Any]) -> Client:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": entry["login_id"], "password": entry["password"]}
+    )
+    assert response.status_code == 302, entry["login_id"]
+    return client
+
+
+def _listed(prefecture: list[dict[str, Any]], note: str) -> dict[str, Any]:
+    return next(e for e in prefecture if e.get("note") == note)
+
+
+def _classes_seen(client: Client) -> set[str]:
+    seen: set[str] = set()
+    url: str | None = "/api/v1/students/?page_size=100"
+    while url:
+        body = client.get(url).json()
+        seen |= {row["class_label"] for row in body["results"]}
+        url = body["next"]
+    return seen
+
+
+@pytest.mark.django_db
+def test_one_listed_account_per_school_role_group(prefecture: list[dict[str, Any]]) -> None:
+    listed = {e["role_group"] for e in prefecture if e.get("role_group")}
+    assert listed == {g.value for g in SCHOOL_GROUPS}
+    staff = _listed(prefecture, "主幹教諭・システム担当")
+    account = Account.objects.get(login_id=staff["login_id"])
+    assert RoleGroupDesignation.objects.filter(account=account, group="system_staff").exists()
+
+
+@pytest.mark.django_db
+def test_every_class_has_pupils_and_a_homeroom_teacher() -> None:
+    classes = SchoolClass.objects.count()
+    assert classes > 300
+    with_pupils = Enrolment.objects.values("school_class_id").distinct().count()
+    assert with_pupils == classes
+    homerooms = Duty.objects.filter(kind=DutyKind.HOMEROOM).values("school_class_id").distinct()
+    assert homerooms.count() == classes
+    assert SchoolClass.objects.filter(kind="special_support").exists()
+    regular = Enrolment.objects.filter(
+        school_class__kind="regular", school__name="みらい市立中央小学校"
+    )
+    sizes = Counter(regular.values_list("school_class_id", flat=True))
+    assert min(sizes.values()) >= 25 and max(sizes.values()) <= 35
+    for pupil in Student.objects.all()[:50]:
+        validate_furigana(pupil.family_kana)
+        validate_furigana(pupil.given_kana)
+    assert Guardian.objects.filter(student__in=Student.objects.all()[:50]).count() >= 50
+
+
+@pytest.mark.django_db
+def test_each_role_sees_a_sensible_class_list(prefecture: list[dict[str, Any]]) -> None:
+    homeroom = _classes_seen(_signed_in(_listed(prefecture, "教諭・3年1組担任")))
+    assert homeroom == {"3年1組"}
+    grade = _classes_seen(_signed_in(_listed(prefecture, "教諭・3学年主任")))
+    assert "3年1組" in grade and "3年2組" in grade
+    assert {label[0] for label in grade} == {"3"}
+    principal = _classes_seen(_signed_in(_listed(prefecture, "校長")))
+    assert {label[0] for label in principal} == set("123456")
+
+
+@pytest.mark.django_db
+def test_a_transfer_is_in_flight() -> None:
+    transfer = Transfer.objects.get(status="pending")
+    assert transfer.from_school.name == "みらい市立中央小学校"
+    assert transfer.to_school is not None and transfer.to_school.name == "みらい市立東小学校"

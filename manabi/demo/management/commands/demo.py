@@ -15,10 +15,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from manabi.accounts.models import Account
 from manabi.accounts.roles import Role
+from manabi.classes.models import SchoolClass
 from manabi.demo.registry import SIZES, STANDARD, DemoOptions, demo_accounts
 from manabi.demo.services import demo_build
 from manabi.orgs.models import Organisation, OrganisationKind
 from manabi.people.models import Staff
+from manabi.students.models import Student
 
 
 def _pad(text: str, width: int) -> str:
@@ -72,7 +74,9 @@ class Command(BaseCommand):
             f"作成しました ({time.monotonic() - started:.1f} 秒): "
             f"組織 {Organisation.objects.count():,}"
             f" (うち学校 {Organisation.objects.filter(kind=OrganisationKind.SCHOOL).count():,}), "
-            f"教職員 {Staff.objects.count():,}人, アカウント {Account.objects.count():,}"
+            f"教職員 {Staff.objects.count():,}人, アカウント {Account.objects.count():,}, "
+            f"学級 {SchoolClass.objects.count():,}, "
+            f"児童生徒 {Student.objects.count():,}人"
         )
         self._print_accounts(as_json=False)
         if options["no_serve"]:
