@@ -106,6 +106,22 @@ def board_job(cast: Cast) -> dict[str, Any]:
     return {"job_id": job.pk}
 
 
+def roster_job(cast: Cast) -> dict[str, Any]:
+    """A roster import job of school A (児童生徒名簿), uploaded by its principal, checked."""
+    build_school_cast(cast)
+    job = ImportJob.objects.create(
+        kind="roster",
+        file_name="名簿.csv",
+        file_sha256="0" * 64,
+        content=b"",
+        uploaded_by=cast.account("principal_a"),
+        acting_role="school_admin",
+        acting_organisation=cast.orgs["school_a"],
+        status="failed",
+    )
+    return {"job_id": job.pk}
+
+
 SHARED: dict[str, list[Entry]] = {
     "core:home": [Entry("get", signed_in(200)), Entry("post", signed_in(405))],
     "core:healthz": [Entry("get", everyone(200))],
@@ -260,18 +276,31 @@ SHARED: dict[str, list[Entry]] = {
     ],
     "imports:template": [
         Entry("get", roles(403, **MANAGERS_200), lambda cast: {"kind": "staff"}),
+        Entry("get", roles(404, principal_a=200), lambda cast: {"kind": "roster"}, school=True),
         Entry("post", signed_in(405), lambda cast: {"kind": "staff"}),
     ],
-    "imports:job": [Entry("get", roles(404, **MANAGERS_200), board_job)],
-    "imports:job_progress": [Entry("get", roles(404, **MANAGERS_200), board_job)],
-    "imports:job_errors": [Entry("get", roles(404, **MANAGERS_200), board_job)],
+    # A school's roster jobs are its record managers' only (boards never see pupils' files).
+    "imports:job": [
+        Entry("get", roles(404, **MANAGERS_200), board_job),
+        Entry("get", roles(404, principal_a=200), roster_job, school=True),
+    ],
+    "imports:job_progress": [
+        Entry("get", roles(404, **MANAGERS_200), board_job),
+        Entry("get", roles(404, principal_a=200), roster_job, school=True),
+    ],
+    "imports:job_errors": [
+        Entry("get", roles(404, **MANAGERS_200), board_job),
+        Entry("get", roles(404, principal_a=200), roster_job, school=True),
+    ],
     # Not validated yet: back to the job page.
     "imports:job_confirm": [
-        Entry("get", roles(404, system_admin=302, board_officer=302), board_job)
+        Entry("get", roles(404, system_admin=302, board_officer=302), board_job),
+        Entry("get", roles(404, principal_a=302), roster_job, school=True),
     ],
     "imports:job_commit": [
         Entry("get", signed_in(405), board_job),
         Entry("post", roles(404, system_admin=302, board_officer=302), board_job),
+        Entry("post", roles(404, principal_a=302), roster_job, school=True),
     ],
     "admin-login-redirect": [Entry("get", everyone(302))],
     "api-schema": [Entry("get", signed_in(200, anonymous=401))],

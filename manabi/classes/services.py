@@ -22,8 +22,13 @@ MAX_GRADE = {
 }
 
 
+def grade_limit(school: Organisation) -> int:
+    """The highest 学年 of the school's type (12 where the type does not say)."""
+    return MAX_GRADE.get(school.school_type, 12)
+
+
 def _check_grade(school: Organisation, grade: int) -> None:
-    top = MAX_GRADE.get(school.school_type, 12)
+    top = grade_limit(school)
     if not 1 <= grade <= top:
         raise ValidationError({"grade": f"学年は1から{top}の間で入力してください。"})
 

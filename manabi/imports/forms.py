@@ -11,13 +11,9 @@ from manabi.imports.rows import MAX_FILE_BYTES
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".txt")
 
 
-class UploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="登録する内容",
-        choices=[(k.value, k.label) for k in (ImportKind.STAFF, ImportKind.ORGANISATIONS)],
-        initial=ImportKind.STAFF.value,
-        widget=forms.RadioSelect,
-    )
+class FileForm(forms.Form):
+    """The file of an import (the kind is the page's)."""
+
     file = forms.FileField(
         label="ファイル",
         help_text="CSV(UTF-8 または Shift_JIS)か Excel(.xlsx)、20MB まで。1行目は見出し行です。",
@@ -43,3 +39,15 @@ class UploadForm(forms.Form):
     def file_bytes(self) -> bytes:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
         return b"".join(upload.chunks())
+
+
+class UploadForm(FileForm):
+    """The organisation and staff imports: the kind is chosen on the form."""
+
+    kind = forms.ChoiceField(
+        label="登録する内容",
+        choices=[(k.value, k.label) for k in (ImportKind.STAFF, ImportKind.ORGANISATIONS)],
+        initial=ImportKind.STAFF.value,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["kind", "file"]

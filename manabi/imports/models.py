@@ -12,6 +12,12 @@ from manabi.accounts.roles import Role
 class ImportKind(models.TextChoices):
     ORGANISATIONS = "organisations", "組織"
     STAFF = "staff", "教職員"
+    # Registered by other apps (manabi.imports.kinds).
+    ROSTER = "roster", "児童生徒名簿"
+
+
+# The kinds the imports app checks and registers itself.
+OWN_KINDS = frozenset({ImportKind.ORGANISATIONS, ImportKind.STAFF})
 
 
 class ImportStatus(models.TextChoices):

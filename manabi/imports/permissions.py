@@ -4,6 +4,10 @@ System administrators and boards import; a board's files may only touch organisa
 staff within its jurisdiction (checked row by row in :mod:`manabi.imports.plans`). Jobs are
 visible to system administrators and to boards whose jurisdiction covers the organisation
 the job was uploaded for; to everyone else a job does not exist (404).
+
+Kinds registered by other apps (:mod:`manabi.imports.kinds`, e.g. the school roster) decide
+for themselves who imports them and who sees their jobs; boards do not see them unless the
+kind says so.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from django.http import Http404
 
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
+from manabi.imports.kinds import handler_for, handlers
 from manabi.imports.models import ImportJob
 from manabi.imports.selectors import import_jobs_visible
 
@@ -32,11 +37,34 @@ def require_importer(acting: Acting) -> None:
         raise PermissionDenied
 
 
+def can_import_kind(acting: Acting, kind: str) -> bool:
+    """May upload and register a file of ``kind``."""
+    handler = handler_for(kind)
+    if handler is None:
+        return can_import(acting)
+    return acting.account is not None and handler.may_import(acting)
+
+
+def importable_kinds(acting: Acting) -> list[str]:
+    """The registered kinds ``acting`` may import (the organisation and staff kinds aside)."""
+    return [h.kind for h in handlers() if can_import_kind(acting, h.kind)]
+
+
 def access_import_job(acting: Acting, job_id: int) -> ImportJob:
     """The job if ``acting`` may see it (without its file and plan); 404 otherwise."""
-    if not can_import(acting):
+    job = (
+        ImportJob.objects.defer("content", "plan")
+        .select_related("uploaded_by", "acting_organisation")
+        .filter(pk=job_id)
+        .first()
+    )
+    if job is None:
         raise Http404
-    try:
-        return import_jobs_visible(acting).get(pk=job_id)
-    except ImportJob.DoesNotExist:
-        raise Http404 from None
+    handler = handler_for(job.kind)
+    if handler is not None:
+        if acting.account is None or not handler.sees(acting, job.acting_organisation_id):
+            raise Http404
+        return job
+    if not can_import(acting) or not import_jobs_visible(acting).filter(pk=job.pk).exists():
+        raise Http404
+    return job

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -334,7 +334,7 @@ def parse_phone(text: str) -> str:
     raise CellError("電話番号は半角数字とハイフンで20文字以内で入力してください。")
 
 
-class _Cells:
+class Cells:
     """The cells of one data row by column key, collecting errors per cell."""
 
     def __init__(self, row: CsvRow, positions: dict[str, int], columns: dict[str, Column]) -> None:
@@ -418,7 +418,7 @@ NEEDS_DATE = frozenset(
 )
 
 
-def parse_staff_row(cells: _Cells) -> StaffRow | None:
+def parse_staff_row(cells: Cells) -> StaffRow | None:
     movement_text = cells.raw("movement")
     movement = cells.get("movement", lambda t: Movement(parse_label(t, Movement, "異動区分")), None)
     if not movement_text:
@@ -470,7 +470,7 @@ def parse_staff_rows(
     table: Table, *, progress: Callable[[int], None] | None = None
 ) -> tuple[list[StaffRow], list[RowError]]:
     """Check every row of a staff file; duplicates of 職員番号 are errors on the later row."""
-    return _parse_rows(
+    return parse_rows(
         table,
         STAFF_COLUMNS,
         parse_staff_row,
@@ -505,7 +505,7 @@ class OrganisationRow:
     phone: str
 
 
-def parse_organisation_row(cells: _Cells) -> OrganisationRow | None:
+def parse_organisation_row(cells: Cells) -> OrganisationRow | None:
     for key in ("code", "kind", "name"):
         cells.require(key, "必須の項目です")
     code = cells.get("code", parse_org_code, "")
@@ -548,7 +548,7 @@ def parse_organisation_row(cells: _Cells) -> OrganisationRow | None:
 def parse_organisation_rows(
     table: Table, *, progress: Callable[[int], None] | None = None
 ) -> tuple[list[OrganisationRow], list[RowError]]:
-    rows, errors = _parse_rows(
+    rows, errors = parse_rows(
         table,
         ORGANISATION_COLUMNS,
         parse_organisation_row,
@@ -574,13 +574,19 @@ def parse_organisation_rows(
 
 # --- shared ---------------------------------------------------------------------------------
 
-R = TypeVar("R", StaffRow, OrganisationRow)
+
+class _Numbered(Protocol):
+    @property
+    def row(self) -> int: ...
 
 
-def _parse_rows(
+R = TypeVar("R", bound=_Numbered)
+
+
+def parse_rows(
     table: Table,
     columns: Sequence[Column],
-    parse_row: Callable[[_Cells], R | None],
+    parse_row: Callable[[Cells], R | None],
     *,
     progress: Callable[[int], None] | None,
     key: str,
@@ -603,7 +609,7 @@ def _parse_rows(
     bad_rows = {error.row for error in errors}
     rows: list[R] = []
     for done, row in enumerate(table.rows, start=1):
-        cells = _Cells(row, positions, by_key)
+        cells = Cells(row, positions, by_key)
         parsed = parse_row(cells)
         errors.extend(cells.errors)
         if parsed is not None and row.number not in bad_rows:

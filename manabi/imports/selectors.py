@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from manabi.accounts.models import Account, RoleAssignment
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
-from manabi.imports.models import ImportJob
+from manabi.imports.models import OWN_KINDS, ImportJob
 from manabi.imports.plans import (
     AssignmentRef,
     OrganisationSnapshot,
@@ -51,8 +51,10 @@ def chunked(values: Sequence[K], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[
 def import_jobs_visible(acting: Acting) -> QuerySet[ImportJob]:
     """Jobs ``acting`` may see: a system administrator every job, a board the jobs made for
     organisations within its jurisdiction. The file and the per-row plan are not loaded."""
-    jobs = ImportJob.objects.defer("content", "plan").select_related(
-        "uploaded_by", "acting_organisation"
+    jobs = (
+        ImportJob.objects.defer("content", "plan")
+        .select_related("uploaded_by", "acting_organisation")
+        .filter(kind__in=OWN_KINDS)
     )
     if acting.role == Role.SYSTEM_ADMIN:
         return jobs
@@ -63,6 +65,17 @@ def import_jobs_visible(acting: Acting) -> QuerySet[ImportJob]:
 
 def import_jobs_recent(acting: Acting, *, limit: int = 20) -> list[ImportJob]:
     return list(import_jobs_visible(acting).order_by("-created_at", "-pk")[:limit])
+
+
+def import_jobs_for(kind: str, organisation_id: int, *, limit: int = 20) -> list[ImportJob]:
+    """The latest jobs of a registered kind uploaded for one organisation (a school's roster
+    imports); the caller has checked that the person may see them."""
+    jobs = ImportJob.objects.defer("content", "plan").select_related("uploaded_by")
+    return list(
+        jobs.filter(kind=kind, acting_organisation_id=organisation_id).order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )
 
 
 def import_job_acting(job: ImportJob) -> Acting:

@@ -27,8 +27,9 @@ from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
 from manabi.core.audit import audit_record
 from manabi.core.csvio import RowError
+from manabi.imports.kinds import KindCheck, handler_for
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
-from manabi.imports.permissions import can_import
+from manabi.imports.permissions import can_import_kind
 from manabi.imports.plans import (
     ORGANISATION_OUTCOMES,
     STAFF_OUTCOMES,
@@ -90,7 +91,7 @@ def import_job_create(
     """Keep the uploaded file and start its dry run (確認) in the background."""
     from manabi.imports.tasks import import_job_validate_task
 
-    if actor.account is None or not can_import(actor):
+    if actor.account is None or not can_import_kind(actor, kind):
         raise ImportJobError("一括登録を行う権限がありません。")
     if not content:
         raise ImportJobError("ファイルが空です。")
@@ -123,28 +124,43 @@ class CheckResult:
     staff_snapshot: StaffSnapshot | None
     organisation_changes: list[OrganisationChange]
     organisation_snapshot: OrganisationSnapshot | None
+    # A kind registered by another app (manabi.imports.kinds): its own check.
+    other: KindCheck | None = None
 
     @property
     def outcomes(self) -> list[Outcome]:
+        if self.other is not None:
+            return self.other.outcomes
         if self.staff_snapshot is not None:
             return [c.outcome for c in self.staff_changes]
         return [c.outcome for c in self.organisation_changes]
 
     @property
     def plan(self) -> list[list[object]]:
+        if self.other is not None:
+            return self.other.plan
         if self.staff_snapshot is not None:
             return [[c.row, c.staff_number, c.outcome.value] for c in self.staff_changes]
         return [[c.row, c.code, c.outcome.value] for c in self.organisation_changes]
 
     def report(self, kind: str) -> dict[str, Any]:
-        kinds = STAFF_OUTCOMES if kind == ImportKind.STAFF else ORGANISATION_OUTCOMES
+        kinds = outcomes_of(kind)
         return {
             "encoding": self.encoding,
             "rows": self.rows_total,
             "counts": count_outcomes(self.outcomes, kinds) if not self.errors else {},
             "errors": [e.as_dict() for e in self.errors[:ERROR_LIMIT]],
             "error_total": len(self.errors),
+            "notes": self.other.notes if self.other is not None and not self.errors else [],
         }
+
+
+def outcomes_of(kind: str) -> tuple[Outcome, ...]:
+    """The outcomes a kind's rows can have, in the order the pages show them."""
+    handler = handler_for(kind)
+    if handler is not None:
+        return tuple(handler.outcomes)
+    return STAFF_OUTCOMES if kind == ImportKind.STAFF else ORGANISATION_OUTCOMES
 
 
 def _check(
@@ -172,6 +188,11 @@ def _check(
     acting = import_job_acting(job)
     today = timezone.localdate()
     result = CheckResult(table.encoding, total, [], [], None, [], None)
+    handler = handler_for(job.kind)
+    if handler is not None:
+        result.other = handler.check(table, acting, lock, parsed, planned)
+        result.errors = sorted(result.other.errors, key=lambda error: error.row)
+        return result
     if job.kind == ImportKind.STAFF:
         staff_rows, errors = parse_staff_rows(table, progress=parsed)
         result.staff_snapshot = staff_snapshot(acting, staff_rows, today=today, lock=lock)
@@ -257,7 +278,7 @@ def import_job_commit_request(*, actor: Acting, job: ImportJob) -> ImportJob:
     """
     from manabi.imports.tasks import import_job_commit_task
 
-    if actor.account is None or not can_import(actor):
+    if actor.account is None or not can_import_kind(actor, job.kind):
         raise ImportJobError("一括登録を行う権限がありません。")
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
@@ -297,11 +318,11 @@ def import_job_commit(*, job_id: int) -> ImportJob:
             result = _check(job, lock=True)
             if result.errors:
                 raise _ErrorsFound(result)
-            counts = count_outcomes(
-                result.outcomes,
-                STAFF_OUTCOMES if job.kind == ImportKind.STAFF else ORGANISATION_OUTCOMES,
-            )
-            if result.staff_snapshot is not None:
+            counts = count_outcomes(result.outcomes, outcomes_of(job.kind))
+            handler = handler_for(job.kind)
+            if result.other is not None and handler is not None:
+                handler.apply(result.other, _committer(job))
+            elif result.staff_snapshot is not None:
                 _apply_staff(
                     [c for c in result.staff_changes if c.writes],
                     result.staff_snapshot,

@@ -8,17 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from manabi.accounts.selectors import Acting
 from manabi.core.csvio import streaming_csv_response
 from manabi.imports import selectors, services
 from manabi.imports.forms import UploadForm
+from manabi.imports.kinds import handler_for
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
-from manabi.imports.permissions import access_import_job, require_importer
-from manabi.imports.plans import ORGANISATION_OUTCOMES, STAFF_OUTCOMES
+from manabi.imports.permissions import access_import_job, can_import_kind, require_importer
 from manabi.imports.rows import ORGANISATION_COLUMNS, STAFF_COLUMNS, template_rows
-from manabi.imports.services import ImportJobError
+from manabi.imports.services import ImportJobError, outcomes_of
 
 COLUMNS = {
     ImportKind.STAFF.value: STAFF_COLUMNS,
@@ -34,7 +35,8 @@ def _acting(request: HttpRequest) -> Acting:
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
     report = job.report or {}
-    kinds = STAFF_OUTCOMES if job.kind == ImportKind.STAFF else ORGANISATION_OUTCOMES
+    kinds = outcomes_of(job.kind)
+    handler = handler_for(job.kind)
     counts = report.get("counts") or {}
     errors = report.get("errors") or []
     error_total = int(report.get("error_total") or 0)
@@ -46,6 +48,14 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "errors_truncated": error_total > len(errors),
         "can_commit": job.status == ImportStatus.VALIDATED and error_total == 0,
         "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
+        "notes": report.get("notes") or [],
+        # Where the kind's files are uploaded, and what to say once registered.
+        "upload_url": reverse(handler.upload_url) if handler else reverse("imports:upload"),
+        "upload_title": f"{handler.label}の取込み" if handler else "一括登録",
+        "committed_note": handler.committed_note
+        if handler
+        else "新しく採用した人のアカウントには、まだパスワードがありません。"
+        "初期パスワードは別に発行してください。",
     }
 
 
@@ -84,10 +94,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     """ひな形: the header row and one example row, as a UTF-8 (BOM) CSV."""
-    require_importer(_acting(request))
-    if kind not in COLUMNS:
+    handler = handler_for(kind)
+    if handler is None:
+        require_importer(_acting(request))
+    elif not can_import_kind(_acting(request), kind):
         raise Http404
-    header, example = template_rows(COLUMNS[kind])
+    columns = handler.columns if handler else COLUMNS.get(kind)
+    if columns is None:
+        raise Http404
+    header, example = template_rows(columns)
     label = ImportKind(kind).label
     return streaming_csv_response(
         [example], filename=f"import_{kind}_一括登録_{label}_ひな形.csv", header=header

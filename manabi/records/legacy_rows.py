@@ -27,6 +27,7 @@ from manabi.core import wareki
 from manabi.core.csvio import RowError
 from manabi.imports.rows import (
     CellError,
+    Cells,  # the per-row cell reader of every import
     Column,
     Table,
     map_header,
@@ -35,7 +36,6 @@ from manabi.imports.rows import (
     parse_staff_number,
     parse_text,
 )
-from manabi.imports.rows import _Cells as Cells  # the per-row cell reader of every import
 from manabi.records.choices import CATEGORY_SHORT, RecordCategory, TrainingFormat
 
 PROGRESS_EVERY = 5000

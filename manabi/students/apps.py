@@ -11,6 +11,10 @@ class StudentsConfig(AppConfig):
     def ready(self) -> None:
         from manabi.accounts.roles import Role
         from manabi.core import navigation
+        from manabi.imports import kinds
+        from manabi.students.roster_import import HANDLER
+
+        kinds.register(HANDLER)
 
         school = frozenset({Role.STAFF, Role.SCHOOL_ADMIN})
         navigation.register(

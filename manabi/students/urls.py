@@ -1,6 +1,6 @@
 from django.urls import path
 
-from manabi.students import transfer_views, views
+from manabi.students import import_views, transfer_views, views
 
 app_name = "students"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("counts/", views.counts, name="counts"),
     path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
     path("roster.pdf", views.roster_pdf, name="roster_pdf"),
+    path("import/", import_views.roster_import_upload, name="roster_import"),
     # 学籍: one pupil, 入学・転入, changes, 組編成.
     path("new/", views.create, name="create"),
     path("<id:student_id>/", views.detail, name="detail"),

@@ -25,7 +25,7 @@ from manabi.core.formerrors import add_validation_errors
 from manabi.core.pdf import PdfUnavailable, pdf_response
 from manabi.core.xlsx import streaming_xlsx_response
 from manabi.orgs.selectors import schools_in_jurisdiction
-from manabi.students import services
+from manabi.students import roster_import, services
 from manabi.students.forms import (
     AdmissionForm,
     PlaceForm,
@@ -120,6 +120,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "reach": reach,
             "fiscal_year": reach.fiscal_year,
             "manager": can_manage_records(roster_reach(acting, action=Action.EDIT)),
+            "importer": roster_import.may_import(acting),
             "present": PRESENT_STATUSES,
         },
     )

@@ -85,6 +85,11 @@ ENTRIES: dict[str, list[Entry]] = {
     ],
     "students:roster_xlsx": [Entry("get", staff(200), school=True, writes_when_allowed=True)],
     "students:roster_pdf": [Entry("get", staff(200), school=True, writes_when_allowed=True)],
+    # 名簿の取込み: record managers with the whole school in reach. An empty upload re-renders.
+    "students:roster_import": [
+        Entry("get", managers(200), school=True),
+        Entry("post", managers(200), school=True),
+    ],
     # An empty form: errors shown, nothing written.
     "students:create": [
         Entry("get", managers(200), school=True),
