@@ -8,6 +8,7 @@ from manabi.eligibility import api as eligibility_api
 from manabi.indicators import api as indicators_api
 from manabi.records import api as records_api
 from manabi.students import api as students_api
+from manabi.students import import_api as roster_import_api
 from manabi.training import api as training_api
 
 app_name = "api"
@@ -114,6 +115,19 @@ urlpatterns = [
         "transfers/<id:transfer_id>/accept/",
         students_api.TransferAcceptView.as_view(),
         name="transfer_accept",
+    ),
+    path(
+        "roster/imports/", roster_import_api.RosterImportListView.as_view(), name="roster_imports"
+    ),
+    path(
+        "roster/imports/<id:job_id>/",
+        roster_import_api.RosterImportDetailView.as_view(),
+        name="roster_import",
+    ),
+    path(
+        "roster/imports/<id:job_id>/commit/",
+        roster_import_api.RosterImportCommitView.as_view(),
+        name="roster_import_commit",
     ),
     path("permissions/check/", access_api.PermissionCheckView.as_view(), name="permission_check"),
 ]

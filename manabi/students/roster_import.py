@@ -234,8 +234,8 @@ def _parse_roster_row(cells: Cells) -> RosterRow | None:
         for key in ("family_name", "given_name", "relation"):
             cells.require(f"guardian_{key}", "保護者を書くときは必要です")
     start = cells.get("start_date", parse_date, None)
-    if not code or not grade or not class_name:
-        return None
+    if cells.errors or not code or not grade or not class_name:
+        return None  # a row with errors is reported once, not planned
     return RosterRow(
         row=cells.number,
         code=code,

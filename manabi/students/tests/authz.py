@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from manabi.classes.models import Duty
+from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.students.models import EnrolmentStatus, Transfer
 from tests.authz_harness import Entry, Kwargs, roles
 from tests.authz_harness import school_managers as managers
@@ -37,6 +38,22 @@ def lesson(key: str) -> Kwargs:
 def homeroom_duty(cast: Cast) -> dict[str, Any]:
     build_school_cast(cast)
     return {"duty_id": Duty.objects.get(staff=cast.staff["teacher_a"]).pk}
+
+
+def roster_job(cast: Cast) -> dict[str, Any]:
+    """A roster import of school A that found errors (so it cannot be registered)."""
+    build_school_cast(cast)
+    job = ImportJob.objects.create(
+        kind=ImportKind.ROSTER,
+        file_name="名簿.csv",
+        file_sha256="0" * 64,
+        content=b"",
+        uploaded_by=cast.account("principal_a"),
+        acting_role="school_admin",
+        acting_organisation=cast.orgs["school_a"],
+        status=ImportStatus.FAILED,
+    )
+    return {"job_id": job.pk}
 
 
 def pending_transfer(cast: Cast) -> dict[str, Any]:
@@ -186,6 +203,17 @@ ENTRIES: dict[str, list[Entry]] = {
             True,
             school=True,
         ),
+    ],
+    # 名簿の取込み: an empty upload is a 400 for the record manager; a failed job is a 409.
+    "api:roster_imports": [
+        Entry("get", managers(200, anonymous=401), school=True),
+        Entry("post", managers(400, anonymous=401), school=True),
+    ],
+    "api:roster_import": [
+        Entry("get", staff(404, anonymous=401, principal_a=200), roster_job, school=True),
+    ],
+    "api:roster_import_commit": [
+        Entry("post", staff(404, anonymous=401, principal_a=409), roster_job, school=True),
     ],
     "api:transfer_list": [Entry("get", managers(200, anonymous=401), school=True)],
     "api:transfer_accept": [

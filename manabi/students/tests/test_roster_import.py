@@ -3,9 +3,11 @@ all or nothing, idempotent, file formats, and who may import and see it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from manabi.accounts.selectors import Acting, acting_for
 from manabi.classes.models import ClassKind, SchoolClass
@@ -290,8 +292,6 @@ def test_upload_page_and_template(school_cast: SchoolCast) -> None:
 def test_upload_through_the_page(
     school_cast: SchoolCast, django_capture_on_commit_callbacks: CaptureOnCommit
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = school_cast.client("system_staff_a")
     data = csv_bytes(HEADER, _good_file(school_cast))
     with django_capture_on_commit_callbacks(execute=True):
@@ -305,3 +305,77 @@ def test_upload_through_the_page(
         assert client.post(f"/imports/{job.pk}/commit/").status_code == 302
     job.refresh_from_db()
     assert job.status == ImportStatus.COMMITTED
+
+
+def test_the_api_uploads_polls_and_registers(
+    school_cast: SchoolCast, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    client = school_cast.client("system_staff_a")
+    rows = _good_file(school_cast)
+    bad = [*rows, row("N0000002", "3", "1", "2", **{**NEW_PUPIL, "sex": "不明"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/roster/imports/",
+            {"file": SimpleUploadedFile("名簿.csv", csv_bytes(HEADER, bad), "text/csv")},
+        )
+    assert response.status_code == 202, response.content
+    job_id = response.json()["id"]
+    body = client.get(f"/api/v1/roster/imports/{job_id}/").json()
+    assert body["status"] == "failed" and body["error_total"] == 1
+    assert body["row_errors"][0]["row"] == 5 and body["row_errors"][0]["column"] == "性別"
+    refused = client.post(f"/api/v1/roster/imports/{job_id}/commit/")
+    assert refused.status_code == 409 and refused.json()["code"] == "import_refused"
+    assert not Student.objects.filter(code="N0000001").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/roster/imports/",
+            {"file": SimpleUploadedFile("名簿.csv", csv_bytes(HEADER, rows), "text/csv")},
+        )
+    job_id = response.json()["id"]
+    assert client.get(f"/api/v1/roster/imports/{job_id}/").json()["status"] == "validated"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/v1/roster/imports/{job_id}/commit/").status_code == 202
+    body = client.get(f"/api/v1/roster/imports/{job_id}/").json()
+    assert body["status"] == "committed" and body["counts"]["new"] == 1
+    assert Student.objects.filter(code="N0000001").exists()
+    assert len(client.get("/api/v1/roster/imports/").json()) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({}, 400),
+        ({"file": "not a file"}, 400),
+    ],
+)
+def test_the_api_refuses_bad_uploads_in_one_shape(
+    school_cast: SchoolCast, data: dict[str, str], status: int
+) -> None:
+    response = school_cast.client("principal_a").post("/api/v1/roster/imports/", data)
+    assert response.status_code == status
+    assert response.json()["code"] == "invalid" and "file" in response.json()["errors"]
+    assert not ImportJob.objects.exists()
+
+
+def test_the_api_wants_multipart_and_hides_other_jobs(school_cast: SchoolCast) -> None:
+    client = school_cast.client("principal_a")
+    response = client.post("/api/v1/roster/imports/", {}, content_type="application/json")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert client.get("/api/v1/roster/imports/99999999999999999999/").status_code == 404
+    wrong_suffix = client.post(
+        "/api/v1/roster/imports/",
+        {"file": SimpleUploadedFile("名簿.pdf", b"x", "application/pdf")},
+    )
+    assert wrong_suffix.status_code == 400
+
+
+def test_the_schema_documents_the_roster_import_api(school_cast: SchoolCast) -> None:
+    response = school_cast.client("principal_a").get("/api/schema/", {"format": "json"})
+    schema = json.loads(response.content)
+    upload = schema["paths"]["/api/v1/roster/imports/"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"202", "400", "403", "404", "415"} <= set(upload["responses"])
+    commit_op = schema["paths"]["/api/v1/roster/imports/{job_id}/commit/"]["post"]
+    assert {"202", "409"} <= set(commit_op["responses"])
