@@ -129,5 +129,6 @@ urlpatterns = [
         roster_import_api.RosterImportCommitView.as_view(),
         name="roster_import_commit",
     ),
+    path("oneroster/export/", roster_import_api.OneRosterExportView.as_view(), name="oneroster"),
     path("permissions/check/", access_api.PermissionCheckView.as_view(), name="permission_check"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from manabi.access.selectors import acting_school_id
 from manabi.accounts.selectors import Acting
+from manabi.classes.selectors import current_fiscal_year
 from manabi.core.api import ApiView, error_response, error_responses, error_serializer
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.imports.permissions import access_import_job
@@ -26,6 +27,8 @@ from manabi.imports.rows import MAX_FILE_BYTES
 from manabi.imports.selectors import import_jobs_for
 from manabi.imports.services import ImportJobError, import_job_commit_request, import_job_create
 from manabi.students import roster_import
+from manabi.students.oneroster import export_response
+from manabi.students.permissions import oneroster_schools
 
 ERROR = error_serializer("RosterImportError", ("import_refused", "unsupported_media_type"))
 READ_ERRORS = error_responses(ERROR, (401, 403, 404))
@@ -173,3 +176,37 @@ class RosterImportCommitView(ApiView):
         except ImportJobError as exc:
             return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class OneRosterQuerySerializer(serializers.Serializer[Any]):
+    school = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class OneRosterExportView(ApiView):
+    @extend_schema(
+        summary="OneRoster Japan Profile v1.2 (学習eポータル用) の出力",
+        description="manifest.csv と academicSessions・orgs・courses・classes・users・roles・"
+        "enrollments・demographics の CSV を zip で返します (bulk)。学校の生徒情報管理者は"
+        "自校、システム管理者は全校 (school で1校)。出力は監査ログに記録されます。",
+        parameters=[
+            OpenApiParameter("school", OpenApiTypes.INT, description="学校の id"),
+            OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="年度 (既定は今年度)"),
+        ],
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            **error_responses(ERROR, (400, 401, 403, 404)),
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        acting = self.acting(request)
+        query = OneRosterQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        d = query.validated_data
+        schools = oneroster_schools(acting, school_id=d.get("school"))
+        return export_response(
+            actor=acting,
+            schools=schools,
+            fiscal_year=d.get("fiscal_year") or current_fiscal_year(),
+            via="api",
+        )

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from manabi.access.functions import Action
@@ -24,6 +24,7 @@ from manabi.classes.selectors import (
     current_fiscal_year,
     lesson_classes_in_reach,
 )
+from manabi.orgs.models import Organisation, OrganisationKind
 from manabi.students.models import Enrolment, Transfer
 from manabi.students.selectors import enrolment_in_reach
 
@@ -115,6 +116,28 @@ def require_roster_reader(acting: Acting) -> Reach:
     if reach.nothing:
         raise PermissionDenied
     return reach
+
+
+def oneroster_schools(acting: Acting, *, school_id: int | None = None) -> QuerySet[Organisation]:
+    """The schools whose OneRoster export ``acting`` may take: a system administrator any
+    (all of them, or ``school_id``), a school's record manager whose Excel出力 scope is the
+    whole school their own. 403 for the signed-in others; 404 for a school out of reach."""
+    schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL)
+    if acting.role == Role.SYSTEM_ADMIN:
+        if school_id is None:
+            return schools
+        if not schools.filter(pk=school_id).exists():
+            raise Http404
+        return schools.filter(pk=school_id)
+    own = acting_school_id(acting)
+    if own is None:
+        raise PermissionDenied
+    reach = roster_reach(acting, action=Action.EXCEL_OUT)
+    if not can_manage_records(reach) or reach is None or not reach.everything:
+        raise PermissionDenied
+    if school_id is not None and school_id != own:
+        raise Http404
+    return schools.filter(pk=own)
 
 
 def access_transfer(acting: Acting, transfer_id: int) -> Transfer:

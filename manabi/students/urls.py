@@ -11,6 +11,7 @@ urlpatterns = [
     path("roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
     path("roster.pdf", views.roster_pdf, name="roster_pdf"),
     path("import/", import_views.roster_import_upload, name="roster_import"),
+    path("oneroster.zip", import_views.oneroster_export, name="oneroster"),
     # 学籍: one pupil, 入学・転入, changes, 組編成.
     path("new/", views.create, name="create"),
     path("<id:student_id>/", views.detail, name="detail"),

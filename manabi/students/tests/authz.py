@@ -107,6 +107,15 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("get", managers(200), school=True),
         Entry("post", managers(200), school=True),
     ],
+    # OneRoster: a school's record managers (their school), system administrators (all).
+    "students:oneroster": [
+        Entry(
+            "get",
+            roles(403, principal_a=200, system_admin=200),
+            school=True,
+            writes_when_allowed=True,
+        )
+    ],
     # An empty form: errors shown, nothing written.
     "students:create": [
         Entry("get", managers(200), school=True),
@@ -214,6 +223,14 @@ ENTRIES: dict[str, list[Entry]] = {
     ],
     "api:roster_import_commit": [
         Entry("post", staff(404, anonymous=401, principal_a=409), roster_job, school=True),
+    ],
+    "api:oneroster": [
+        Entry(
+            "get",
+            roles(403, anonymous=401, principal_a=200, system_admin=200),
+            school=True,
+            writes_when_allowed=True,
+        )
     ],
     "api:transfer_list": [Entry("get", managers(200, anonymous=401), school=True)],
     "api:transfer_accept": [
