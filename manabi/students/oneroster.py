@@ -344,17 +344,13 @@ def export_oneroster(
     ).order_by("school_id", "grade", "subject", "name")
     zip_out.write("courses", HEADERS["courses"], _courses(by_pk, lessons, session, fiscal_year))
     zip_out.write("classes", HEADERS["classes"], _classes(by_pk, homerooms, lessons, session))
-    enrolments = (
-        Enrolment.objects.filter(
-            school_id__in=school_ids,
-            fiscal_year=fiscal_year,
-            is_provisional=False,
-            status__in=PRESENT_STATUSES,
-            end_date__isnull=True,
-        )
-        .select_related("student")
-        .order_by("school_id", "grade", "school_class_id", "number", "student_id")
-    )
+    enrolments = Enrolment.objects.filter(
+        school_id__in=school_ids,
+        fiscal_year=fiscal_year,
+        is_provisional=False,
+        status__in=PRESENT_STATUSES,
+        end_date__isnull=True,
+    ).order_by("school_id", "grade", "school_class_id", "number", "student_id")
     duties = (
         Duty.objects.filter(school_id__in=school_ids, fiscal_year=fiscal_year)
         .exclude(kind__in=(DutyKind.GRADE_HEAD, DutyKind.GRADE_MEMBER))
@@ -529,40 +525,58 @@ def _users(
     teacher_ids: list[tuple[int, int]],
     duties: QuerySet[Duty],
 ) -> Iterator[tuple[object, ...]]:
-    for e in enrolments.iterator(chunk_size=CHUNK):
-        s = e.student
-        school = by_pk[e.school_id]
-        preferred_family, preferred_given = (
-            split_name(s.common_name) if s.common_name else (s.family_name, s.given_name)
-        )
+    rows = enrolments.values_list(
+        "school_id",
+        "grade",
+        "school_class_id",
+        "student__code",
+        "student__family_name",
+        "student__given_name",
+        "student__family_kana",
+        "student__given_kana",
+        "student__common_name",
+    )
+    for (
+        school_id,
+        grade,
+        class_id,
+        code,
+        family,
+        given,
+        family_kana,
+        given_kana,
+        common,
+    ) in rows.iterator(chunk_size=CHUNK):
+        school = by_pk[school_id]
+        preferred_family, preferred_given = split_name(common) if common else (family, given)
         yield (
-            _student_sid(s.code),
+            _student_sid(code),
             "",
             "",
             "true",
-            s.code,
+            code,
             "",
-            s.given_name,
-            s.family_name,
+            given,
+            family,
             "",
-            s.code,
-            "",
-            "",
+            code,
             "",
             "",
-            grade_code(school.school_type, e.grade),
             "",
-            sourced_id("userMaster", f"student:{s.code}"),
+            "",
+            grade_code(school.school_type, grade),
+            "",
+            sourced_id("userMaster", f"student:{code}"),
             "",
             preferred_given,
             "",
             preferred_family,
             school.sid,
             "",
-            katakana(s.given_kana),
-            katakana(s.family_kana),
+            katakana(given_kana),
+            katakana(family_kana),
             "",
-            _class_sid(e.school_class_id) if e.school_class_id else "",
+            _class_sid(class_id) if class_id else "",
         )
     home: dict[tuple[int, int], str] = {}
     for school_id, staff_id, kind, class_id in duties.filter(
