@@ -1,6 +1,6 @@
 from django.urls import path
 
-from manabi.students import import_views, transfer_views, views
+from manabi.students import import_views, rollover_views, transfer_views, views
 
 app_name = "students"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("roster.pdf", views.roster_pdf, name="roster_pdf"),
     path("import/", import_views.roster_import_upload, name="roster_import"),
     path("oneroster.zip", import_views.oneroster_export, name="oneroster"),
+    # 年次更新.
+    path("rollover/", rollover_views.overview, name="rollover"),
+    path("rollover/classes/<id:class_id>/", rollover_views.draft_class, name="rollover_class"),
+    path("rollover/apply/", rollover_views.apply, name="rollover_apply"),
     # 学籍: one pupil, 入学・転入, changes, 組編成.
     path("new/", views.create, name="create"),
     path("<id:student_id>/", views.detail, name="detail"),

@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from manabi.accounts.selectors import acting_for
 from manabi.classes.models import Duty
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.students.models import EnrolmentStatus, Transfer
+from manabi.students.rollover import rollover_prepare
 from tests.authz_harness import Entry, Kwargs, roles
 from tests.authz_harness import school_managers as managers
 from tests.authz_harness import school_staff as staff
@@ -54,6 +56,17 @@ def roster_job(cast: Cast) -> dict[str, Any]:
         status=ImportStatus.FAILED,
     )
     return {"job_id": job.pk}
+
+
+def draft_class(cast: Cast) -> dict[str, Any]:
+    """A class of school A's draft of next year (年次更新)."""
+    sc = build_school_cast(cast)
+    state = rollover_prepare(
+        actor=acting_for(cast.account("principal_a")),
+        school=cast.orgs["school_a"],
+        from_year=sc.year,
+    )
+    return {"class_id": state.classes[0][0].pk}
 
 
 def pending_transfer(cast: Cast) -> dict[str, Any]:
@@ -115,6 +128,21 @@ ENTRIES: dict[str, list[Entry]] = {
             school=True,
             writes_when_allowed=True,
         )
+    ],
+    # 年次更新: the school's record managers. POST makes the draft (then back to the page).
+    "students:rollover": [
+        Entry("get", managers(200), school=True),
+        Entry("post", managers(302), school=True, writes_when_allowed=True),
+    ],
+    "students:rollover_class": [
+        Entry("get", managers(200), draft_class, True, school=True),
+        # No pupil chosen: not found.
+        Entry("post", managers(404), draft_class, school=True),
+    ],
+    # No draft yet: back to the overview (GET), refused with a message (POST).
+    "students:rollover_apply": [
+        Entry("get", managers(302), school=True),
+        Entry("post", managers(302), school=True),
     ],
     # An empty form: errors shown, nothing written.
     "students:create": [
