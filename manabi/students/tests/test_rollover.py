@@ -167,3 +167,29 @@ def test_pages(school_cast: SchoolCast) -> None:
     assert not Enrolment.objects.filter(fiscal_year=sc.year + 1, is_provisional=False).exists()
     assert sc.client("teacher_a").get("/students/rollover/").status_code == 403
     assert sc.client("board_officer").get("/students/rollover/").status_code == 404
+
+
+def test_command_line(school_cast: SchoolCast) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    sc = school_cast
+    school = sc.cast.orgs["school_a"]
+    out = StringIO()
+    call_command(
+        "rollover", "status", "--school", school.code, "--from-year", str(sc.year), stdout=out
+    )
+    assert "案はまだありません" in out.getvalue() and "進級 8 人" in out.getvalue()
+    out = StringIO()
+    call_command(
+        "rollover", "prepare", "--school", school.code, "--from-year", str(sc.year), stdout=out
+    )
+    assert "学級 7" in out.getvalue() and "2年1組\t3 人" in out.getvalue()
+    assert Enrolment.objects.filter(fiscal_year=sc.year + 1, is_provisional=True).count() == 8
+    with pytest.raises(CommandError, match="学校が見つかりません"):
+        call_command("rollover", "status", "--school", "nope")
+    if date.today() < date(sc.year + 1, 4, 1):
+        with pytest.raises(CommandError, match="4月1日から"):
+            call_command("rollover", "apply", "--school", school.code, "--from-year", str(sc.year))
+        assert not Enrolment.objects.filter(fiscal_year=sc.year + 1, is_provisional=False).exists()
