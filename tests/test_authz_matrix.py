@@ -283,24 +283,31 @@ SHARED: dict[str, list[Entry]] = {
     "imports:job": [
         Entry("get", roles(404, **MANAGERS_200), board_job),
         Entry("get", roles(404, principal_a=200), roster_job, school=True),
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
     ],
     "imports:job_progress": [
         Entry("get", roles(404, **MANAGERS_200), board_job),
         Entry("get", roles(404, principal_a=200), roster_job, school=True),
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
     ],
     "imports:job_errors": [
         Entry("get", roles(404, **MANAGERS_200), board_job),
         Entry("get", roles(404, principal_a=200), roster_job, school=True),
+        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
     ],
     # Not validated yet: back to the job page.
     "imports:job_confirm": [
         Entry("get", roles(404, system_admin=302, board_officer=302), board_job),
         Entry("get", roles(404, principal_a=302), roster_job, school=True),
+        Entry("get", roles(404, system_admin=302, board_officer=302), history.board_history_import),
     ],
     "imports:job_commit": [
         Entry("get", signed_in(405), board_job),
         Entry("post", roles(404, system_admin=302, board_officer=302), board_job),
         Entry("post", roles(404, principal_a=302), roster_job, school=True),
+        Entry(
+            "post", roles(404, system_admin=302, board_officer=302), history.board_history_import
+        ),
     ],
     "admin-login-redirect": [Entry("get", everyone(302))],
     "api-schema": [Entry("get", signed_in(200, anonymous=401))],
@@ -824,24 +831,6 @@ SHARED: dict[str, list[Entry]] = {
         Entry("post", roles(403, **MANAGERS_200)),
     ],
     "records:import_template": [Entry("get", roles(403, **MANAGERS_200))],
-    "records:import_job": [
-        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
-    ],
-    "records:import_progress": [
-        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
-    ],
-    "records:import_errors": [
-        Entry("get", roles(404, **MANAGERS_200), history.board_history_import),
-    ],
-    # Not checked yet: refused with a message, nothing written.
-    "records:import_commit": [
-        Entry("get", signed_in(405), history.board_history_import),
-        Entry(
-            "post",
-            roles(404, system_admin=302, board_officer=302),
-            history.board_history_import,
-        ),
-    ],
     "indicators:framework_list": [Entry("get", roles(200, guest=403, no_role=403))],
     "indicators:framework_create": [Entry("get", roles(403, **MANAGERS_200))],
     "indicators:framework_detail": [

@@ -47,8 +47,8 @@ class KindHandler:
     - ``sees(acting, organisation_id)``: may see a job uploaded for that organisation.
     - ``check(table, acting, lock, parsed, planned)``: read and plan the rows (no writes);
       ``lock`` is True inside the commit transaction (lock what the plan depends on).
-    - ``apply(check, committer)``: write what the check planned; called inside the commit
-      transaction, after ``check`` found no errors.
+    - ``apply(check, committer, job)``: write what the check planned; called inside the
+      commit transaction, after ``check`` found no errors (``job`` for marking what it wrote).
     """
 
     kind: str
@@ -58,7 +58,7 @@ class KindHandler:
     may_import: Callable[[Acting], bool]
     sees: Callable[[Acting, int | None], bool]
     check: Callable[[Table, Acting, bool, Progress, Progress], KindCheck]
-    apply: Callable[[Any, Acting], None]
+    apply: Callable[[Any, Acting, Any], None]
     upload_url: str  # URL name of the kind's upload page
     committed_note: str = ""
 

@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     STAFF = "staff", "教職員"
     # Registered by other apps (manabi.imports.kinds).
     ROSTER = "roster", "児童生徒名簿"
+    LEGACY_HISTORY = "legacy_history", "研修受講履歴(移行データ)"
 
 
 # The kinds the imports app checks and registers itself.

@@ -321,7 +321,7 @@ def import_job_commit(*, job_id: int) -> ImportJob:
             counts = count_outcomes(result.outcomes, outcomes_of(job.kind))
             handler = handler_for(job.kind)
             if result.other is not None and handler is not None:
-                handler.apply(result.other, _committer(job))
+                handler.apply(result.other, _committer(job), job)
             elif result.staff_snapshot is not None:
                 _apply_staff(
                     [c for c in result.staff_changes if c.writes],

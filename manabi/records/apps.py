@@ -9,6 +9,10 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from manabi.accounts.roles import Role
         from manabi.core import navigation
+        from manabi.imports import kinds
+        from manabi.records.legacy import HANDLER
+
+        kinds.register(HANDLER)
 
         navigation.register(
             navigation.NavItem(

@@ -33,13 +33,13 @@ from manabi.accounts.models import Account, RoleAssignment
 from manabi.accounts.roles import Role
 from manabi.core import wareki
 from manabi.demo.registry import DemoAccount, DemoOptions
-from manabi.imports.models import ImportStatus
+from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.indicators.models import Framework, Item
 from manabi.orgs.models import Organisation, OrganisationKind
 from manabi.people.choices import EmploymentType, JobTitle
 from manabi.people.models import Assignment, Staff, current_assignment_q
 from manabi.records.choices import RecordCategory, RecordSource, RecordStatus, TrainingFormat
-from manabi.records.models import HistoryImport, HistoryRecord
+from manabi.records.models import HistoryRecord
 
 ORDER = 60
 BATCH_SIZE = 2000
@@ -368,7 +368,7 @@ def _item_ids() -> dict[int, dict[str, int]]:
     return by_year
 
 
-def _write(planned: list[Planned], items: dict[int, dict[str, int]], job: HistoryImport) -> None:
+def _write(planned: list[Planned], items: dict[int, dict[str, int]], job: ImportJob) -> None:
     for plan in planned:
         if plan.record.source == RecordSource.IMPORT:
             plan.record.legacy_import = job
@@ -396,9 +396,11 @@ def _principals() -> dict[int, int]:
     return principals
 
 
-def _legacy_job() -> HistoryImport | None:
+def _legacy_job() -> ImportJob | None:
     """The one committed legacy import the migrated records point to."""
-    job = HistoryImport.objects.filter(file_name="asttra_R3-R5_研修履歴.csv").first()
+    job = ImportJob.objects.filter(
+        kind=ImportKind.LEGACY_HISTORY, file_name="asttra_R3-R5_研修履歴.csv"
+    ).first()
     if job is not None:
         return job
     board = Account.objects.filter(login_id=BOARD_LOGIN).first()
@@ -406,7 +408,8 @@ def _legacy_job() -> HistoryImport | None:
         return None
     prefecture = Organisation.objects.filter(kind=OrganisationKind.PREFECTURE_BOARD).first()
     committed = datetime(2024, 3, 29, 10, 0, tzinfo=JST)
-    return HistoryImport.objects.create(
+    return ImportJob.objects.create(
+        kind=ImportKind.LEGACY_HISTORY,
         file_name="asttra_R3-R5_研修履歴.csv",
         file_sha256="0" * 64,
         content=b"",

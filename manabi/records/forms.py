@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from manabi.core import wareki
-from manabi.imports.rows import MAX_FILE_BYTES
 from manabi.indicators.models import Item
 from manabi.orgs.models import Organisation
 from manabi.people.choices import JobTitle
@@ -216,28 +215,3 @@ class ExportForm(HistoryFilterForm):
         base = super().filters()
         staff_id = self.cleaned_data.get("staff_id") if self.is_valid() else None
         return HistoryFilters(**{**base.as_dict(), "staff_id": staff_id})
-
-
-class LegacyUploadForm(forms.Form):
-    file = forms.FileField(
-        label="ファイル",
-        help_text="CSV(UTF-8 または Shift_JIS)か Excel(.xlsx)、20MB まで。1行目は見出し行です。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError(
-                "CSV(.csv)か Excel(.xlsx)のファイルを選んでください。"
-                "古い Excel 形式(.xls)は .xlsx で保存し直してください。"
-            )
-        if upload.size is not None and upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます(20MB まで)。")
-        if not upload.size:
-            raise forms.ValidationError("ファイルが空です。")
-        return upload
-
-    def file_bytes(self) -> bytes:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        return b"".join(upload.chunks())

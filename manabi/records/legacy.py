@@ -1,99 +1,48 @@
-"""Legacy history imports (移行データの取り込み): receive a file, check it (dry run, 確認),
-register it (登録), all or nothing — the same steps as ``imports.services`` for the April
-import.
+"""Legacy history imports (移行データの取り込み): a kind of the shared import job
+(:mod:`manabi.imports.kinds`), so the upload, the dry run (確認), progress, the per-row report and
+the all-or-nothing commit (登録) are the same as the April import's and the roster's.
 
 Checking reads every row (:mod:`manabi.records.legacy_rows`) and plans it against the
 database in batches: the person must be in the importer's jurisdiction, the 育成指標 codes
 must exist in the framework in force for them, and a row whose reference is already recorded
-for that person is *registered already* and adds nothing. Registering checks again inside
-one transaction and writes only when no row has an error; imported records are marked
-(``source=import``, ``legacy_import=<job>``). One audit event per committed job.
+for that person is *registered already* (変更なし) and adds nothing. Registering checks again
+inside the commit transaction; imported records are marked (``source=import``,
+``legacy_import=<job>``). A concurrent import of the same history fails on the unique
+(staff, source_ref) constraint and rolls back: nothing is written twice.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
-from manabi.core.audit import audit_record
 from manabi.core.csvio import RowError
-from manabi.imports.models import ImportStatus
-from manabi.imports.rows import MAX_FILE_BYTES, read_table
+from manabi.imports.kinds import KindHandler
+from manabi.imports.models import ImportJob, ImportKind
+from manabi.imports.plans import Outcome
+from manabi.imports.rows import Table
 from manabi.indicators.models import Framework, Item
 from manabi.orgs.models import Organisation
 from manabi.people.models import Assignment, current_assignment_q
 from manabi.people.selectors import staff_in_jurisdiction
 from manabi.records.choices import RecordSource, RecordStatus
-from manabi.records.legacy_rows import LegacyRow, parse_legacy_rows
-from manabi.records.models import HistoryImport, HistoryRecord
+from manabi.records.legacy_rows import COLUMNS, LegacyRow, parse_legacy_rows
+from manabi.records.models import HistoryRecord
 from manabi.records.permissions import can_import_history
 
-logger = logging.getLogger(__name__)
-
-ERROR_LIMIT = 1000
 LOOKUP_CHUNK = 2000
 WRITE_CHUNK = 2000
-
-NEW = "new"
-KNOWN = "known"
-OUTCOME_LABELS = {NEW: "追加", KNOWN: "登録済み(追加しない)"}
-
-UNEXPECTED = (
-    "処理中に予期しないエラーが発生したため、中止しました。何も登録していません。"
-    "時間をおいてもう一度取り込むか、システム管理者に連絡してください。"
-)
-CONFLICT = (
-    "登録中にほかの操作と重なったため、中止しました。何も登録していません。"
-    "もう一度ファイルを取り込んで確認し直してください。"
-)
-CHANGED_SINCE = (
-    "登録の直前にもう一度確認したところ、エラーが見つかりました(確認の後にデータが変わった"
-    "可能性があります)。何も登録していません。エラーを直して取り込み直してください。"
-)
-
-
-class HistoryImportError(Exception):
-    """Something the person can correct; ``str()`` is a Japanese message saying what."""
+OUTCOMES = (Outcome.NEW, Outcome.UNCHANGED)
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP_CHUNK) -> list[Sequence[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
-
-
-# --- receiving ------------------------------------------------------------------------------
-
-
-def history_import_create(*, actor: Acting, file_name: str, content: bytes) -> HistoryImport:
-    """Keep the uploaded file and start its dry run in the background."""
-    from manabi.records.tasks import history_import_validate_task
-
-    if actor.account is None or not can_import_history(actor):
-        raise HistoryImportError("移行データを取り込む権限がありません。")
-    if not content:
-        raise HistoryImportError("ファイルが空です。")
-    if len(content) > MAX_FILE_BYTES:
-        raise HistoryImportError("ファイルが大きすぎます。20MB 以下に分けてください。")
-    with transaction.atomic():
-        job = HistoryImport.objects.create(
-            file_name=file_name[:255],
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
-            uploaded_by=actor.account,
-            acting_role=actor.role.value if actor.role else "",
-            acting_organisation=actor.organisation,
-        )
-        job_id = job.pk
-        transaction.on_commit(lambda: history_import_validate_task.enqueue(job_id=job_id))
-    return job
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -103,43 +52,30 @@ def history_import_create(*, actor: Acting, file_name: str, content: bytes) -> H
 class Planned:
     row: LegacyRow
     staff_id: int
-    outcome: str
+    outcome: Outcome
     item_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
-class CheckResult:
-    encoding: str
-    rows_total: int
+class LegacyCheck:
+    """What the dry run found (the :class:`~manabi.imports.kinds.KindCheck` of the kind)."""
+
     errors: list[RowError]
-    planned: list[Planned]
+    planned: list[Planned] = field(default_factory=list)
 
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(OUTCOME_LABELS, 0)
-        for plan in self.planned:
-            counts[plan.outcome] += 1
-        return counts
-
-    def report(self) -> dict[str, Any]:
-        return {
-            "encoding": self.encoding,
-            "rows": self.rows_total,
-            "counts": self.counts() if not self.errors else {},
-            "errors": [e.as_dict() for e in self.errors[:ERROR_LIMIT]],
-            "error_total": len(self.errors),
-        }
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [p.outcome for p in self.planned]
 
     @property
     def plan(self) -> list[list[object]]:
-        return [[p.row.row, p.row.staff_number, p.outcome] for p in self.planned]
+        return [[p.row.row, p.row.staff_number, p.outcome.value] for p in self.planned]
 
-
-def job_acting(job: HistoryImport) -> Acting:
-    return Acting(
-        account=job.uploaded_by,
-        role=Role(job.acting_role) if job.acting_role else None,
-        organisation=job.acting_organisation,
-    )
+    @property
+    def notes(self) -> list[str]:
+        if not any(p.outcome == Outcome.UNCHANGED for p in self.planned):
+            return []
+        return ["「変更なし」の行は、同じ履歴IDの記録がすでにあるため追加しません。"]
 
 
 def _frameworks_by_staff(staff_ids: list[int]) -> dict[int, list[Framework]]:
@@ -187,21 +123,16 @@ def _items(
     return found, missing
 
 
-def _check(
-    job: HistoryImport,
-    *,
-    progress: Callable[[int], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
-) -> CheckResult:
-    """Read, check and plan the whole file (no writes)."""
-    table = read_table(bytes(job.content))
-    total = len(table.rows)
-    if on_total is not None:
-        on_total(total)
-    rows, errors = parse_legacy_rows(
-        table, progress=(lambda d: progress(d // 2)) if progress else None
-    )
-    acting = job_acting(job)
+def check(
+    table: Table,
+    acting: Acting,
+    lock: bool,
+    parsed: Callable[[int], None],
+    planned_rows: Callable[[int], None],
+) -> LegacyCheck:
+    """Read, check and plan the whole file (no writes). Nothing needs locking: the unique
+    (staff, source_ref) constraint refuses a concurrent import of the same history."""
+    rows, errors = parse_legacy_rows(table, progress=parsed)
     numbers = sorted({row.staff_number for row in rows})
     visible: dict[str, int] = {}
     for chunk in _chunks(numbers):
@@ -256,165 +187,17 @@ def _check(
                     )
                 )
                 continue
-        outcome = KNOWN if (staff_id, row.source_ref) in known else NEW
+        outcome = Outcome.UNCHANGED if (staff_id, row.source_ref) in known else Outcome.NEW
         planned.append(Planned(row, staff_id, outcome, item_ids))
-        if progress is not None and done % 5000 == 0:
-            progress((total + done) // 2)
+        if done % 5000 == 0:
+            planned_rows(done)
     errors.sort(key=lambda error: error.row)
-    return CheckResult(table.encoding, total, errors, planned)
+    return LegacyCheck(errors, planned)
 
 
-def _fail(job_id: int, message: str, report: dict[str, Any] | None = None) -> None:
-    fields: dict[str, Any] = {"status": ImportStatus.FAILED, "message": message[:500]}
-    if report is not None:
-        fields["report"] = report
-    HistoryImport.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
-
-
-def _progress_writer(job_id: int, name: str) -> Callable[[int], None]:
-    def write(value: int) -> None:
-        HistoryImport.objects.filter(pk=job_id).update(updated_at=timezone.now(), **{name: value})
-
-    return write
-
-
-def history_import_validate(*, job_id: int) -> HistoryImport:
-    """The dry run (確認): check every row and store the report; writes nothing else."""
-    claimed = HistoryImport.objects.filter(pk=job_id, status=ImportStatus.UPLOADED).update(
-        status=ImportStatus.VALIDATING, updated_at=timezone.now()
-    )
-    job = HistoryImport.objects.select_related("uploaded_by", "acting_organisation").get(pk=job_id)
-    if not claimed:
-        return job
-    try:
-        result = _check(
-            job,
-            progress=_progress_writer(job_id, "rows_done"),
-            on_total=_progress_writer(job_id, "rows_total"),
-        )
-    except Exception:
-        logger.exception("history import %s: validation failed", job_id)
-        _fail(job_id, UNEXPECTED)
-        raise
-    job.report = result.report()
-    job.plan = result.plan
-    job.rows_total = job.rows_done = result.rows_total
-    job.status = ImportStatus.FAILED if result.errors else ImportStatus.VALIDATED
-    job.message = ""
-    job.validated_at = timezone.now()
-    job.save(
-        update_fields=[
-            "report",
-            "plan",
-            "rows_total",
-            "rows_done",
-            "status",
-            "message",
-            "validated_at",
-            "updated_at",
-        ]
-    )
-    return job
-
-
-# --- registering ----------------------------------------------------------------------------
-
-
-def history_import_commit_request(*, actor: Acting, job: HistoryImport) -> HistoryImport:
-    """「この内容で登録する」: one conditional UPDATE, so a double click registers once."""
-    from manabi.records.tasks import history_import_commit_task
-
-    if actor.account is None or not can_import_history(actor):
-        raise HistoryImportError("移行データを取り込む権限がありません。")
-    with transaction.atomic():
-        claimed = HistoryImport.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-            status=ImportStatus.COMMITTING,
-            committed_by=actor.account,
-            committed_role=actor.role.value if actor.role else "",
-            committed_organisation=actor.organisation,
-            rows_done=0,
-            updated_at=timezone.now(),
-        )
-        if not claimed:
-            raise HistoryImportError(
-                "この取り込みは登録できる状態ではありません(登録済み・登録中、またはエラーが"
-                "あります)。画面を読み込み直して状態を確認してください。"
-            )
-        job_id = job.pk
-        transaction.on_commit(lambda: history_import_commit_task.enqueue(job_id=job_id))
-    job.refresh_from_db()
-    return job
-
-
-class _ErrorsFound(Exception):
-    def __init__(self, result: CheckResult) -> None:
-        super().__init__("errors found while committing")
-        self.result = result
-
-
-def history_import_commit(*, job_id: int) -> HistoryImport:
-    """Check the file again and write every new record in ONE transaction, or nothing."""
-    job = HistoryImport.objects.select_related(
-        "uploaded_by", "acting_organisation", "committed_by", "committed_organisation"
-    ).get(pk=job_id)
-    if job.status != ImportStatus.COMMITTING:
-        return job
-    try:
-        with transaction.atomic():
-            result = _check(job)
-            if result.errors:
-                raise _ErrorsFound(result)
-            # A concurrent import of the same history fails on the unique (staff, source_ref)
-            # constraint and rolls back: nothing is written twice.
-            _apply(job, [p for p in result.planned if p.outcome == NEW])
-            counts = result.counts()
-            job.report = result.report()
-            job.plan = result.plan
-            job.rows_total = job.rows_done = result.rows_total
-            job.status = ImportStatus.COMMITTED
-            job.message = ""
-            job.committed_at = timezone.now()
-            job.save(
-                update_fields=[
-                    "report",
-                    "plan",
-                    "rows_total",
-                    "rows_done",
-                    "status",
-                    "message",
-                    "committed_at",
-                    "updated_at",
-                ]
-            )
-            if counts[NEW]:
-                audit_record(
-                    actor=Acting(
-                        account=job.committed_by,
-                        role=Role(job.committed_role) if job.committed_role else None,
-                        organisation=job.committed_organisation,
-                    ),
-                    action="records.history.import",
-                    target=job,
-                    details={
-                        "file_name": job.file_name,
-                        "file_sha256": job.file_sha256,
-                        "rows": result.rows_total,
-                        "counts": counts,
-                    },
-                )
-    except _ErrorsFound as found:
-        _fail(job_id, CHANGED_SINCE, found.result.report())
-    except DatabaseError:
-        logger.exception("history import %s: commit refused by the database", job_id)
-        _fail(job_id, CONFLICT)
-    except Exception:
-        logger.exception("history import %s: commit failed", job_id)
-        _fail(job_id, UNEXPECTED)
-        raise
-    return HistoryImport.objects.defer("content").get(pk=job_id)
-
-
-def _apply(job: HistoryImport, planned: list[Planned]) -> None:
+def apply(result: LegacyCheck, committer: Acting, job: ImportJob) -> None:
+    """Write every new record (inside the commit transaction), in bulk."""
+    planned = [p for p in result.planned if p.outcome == Outcome.NEW]
     now = timezone.now()
     Link = HistoryRecord.indicator_items.through
     for chunk in _chunks(planned, WRITE_CHUNK):
@@ -435,7 +218,7 @@ def _apply(job: HistoryImport, planned: list[Planned]) -> None:
                 source=RecordSource.IMPORT,
                 source_ref=p.row.source_ref,
                 note=p.row.note,
-                entered_by=job.committed_by,
+                entered_by=committer.account,
                 confirmed_at=now,
                 legacy_import=job,
             )
@@ -451,17 +234,33 @@ def _apply(job: HistoryImport, planned: list[Planned]) -> None:
         )
 
 
-def history_import_errors(job: HistoryImport) -> list[list[object]]:
-    errors = job.report.get("errors", [])
-    return [[e["row"] or "", e["column"] or "", e["value"] or "", e["message"]] for e in errors]
+def may_import(acting: Acting) -> bool:
+    return can_import_history(acting)
 
 
-__all__ = [
-    "OUTCOME_LABELS",
-    "HistoryImportError",
-    "history_import_commit",
-    "history_import_commit_request",
-    "history_import_create",
-    "history_import_errors",
-    "history_import_validate",
-]
+def sees(acting: Acting, organisation_id: int | None) -> bool:
+    """A system administrator sees every legacy import; a board those made for organisations
+    within its jurisdiction."""
+    if not may_import(acting):
+        return False
+    if acting.role == Role.SYSTEM_ADMIN:
+        return True
+    if acting.organisation is None or organisation_id is None:
+        return False
+    return Organisation.objects.filter(
+        pk=organisation_id, path__startswith=acting.organisation.path
+    ).exists()
+
+
+HANDLER = KindHandler(
+    kind=ImportKind.LEGACY_HISTORY.value,
+    label="研修受講履歴(移行データ)",
+    columns=COLUMNS,
+    outcomes=OUTCOMES,
+    may_import=may_import,
+    sees=sees,
+    check=check,
+    apply=apply,
+    upload_url="records:import_upload",
+    committed_note="登録した記録は「移行データ」として各教職員の研修受講履歴に表示されます。",
+)

@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import F, Q
 
 from manabi.accounts.roles import Role
-from manabi.imports.models import RUNNING_STATUSES, ImportStatus
 from manabi.records.choices import (
     CATEGORY_SHORT,
     ExportEncoding,
@@ -87,12 +86,12 @@ class HistoryRecord(models.Model):
     returned_at = models.DateTimeField("差し戻し日時", null=True, blank=True)
     return_reason = models.TextField("差し戻しの理由", blank=True)
     legacy_import = models.ForeignKey(
-        "records.HistoryImport",
+        "imports.ImportJob",
         verbose_name="移行データの取り込み",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="records",
+        related_name="history_records",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,74 +134,6 @@ class HistoryRecord(models.Model):
     @property
     def is_school_wide(self) -> bool:
         return self.source_ref.startswith("school:")
-
-
-class HistoryImport(models.Model):
-    """One legacy import (移行データの取り込み, e.g. from Chiba's Asttra): the uploaded file,
-    its dry run (確認) and its commit (登録), like ``imports.ImportJob``."""
-
-    file_name = models.CharField("ファイル名", max_length=255)
-    file_sha256 = models.CharField("ファイルのSHA-256", max_length=64, db_index=True)
-    content = models.BinaryField("ファイルの内容", editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="取り込んだ人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    acting_role = models.CharField("役割", max_length=20, choices=Role.choices)
-    acting_organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name="所属",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        "状態", max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
-    )
-    report: models.JSONField[dict[str, Any]] = models.JSONField("確認結果", default=dict)
-    # What each row does (or did): [[row, staff number, outcome], …].
-    plan: models.JSONField[list[Any]] = models.JSONField("行ごとの処理", default=list)
-    rows_total = models.PositiveIntegerField("行数", default=0)
-    rows_done = models.PositiveIntegerField("処理済みの行数", default=0)
-    message = models.CharField("メッセージ", max_length=500, blank=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登録を実行した人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    committed_role = models.CharField(
-        "登録を実行した役割", max_length=20, choices=Role.choices, blank=True
-    )
-    committed_organisation = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name="登録を実行した所属",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("受付日時", auto_now_add=True)
-    validated_at = models.DateTimeField("確認日時", null=True, blank=True)
-    committed_at = models.DateTimeField("登録日時", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "移行データの取り込み"
-        verbose_name_plural = "移行データの取り込み"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in RUNNING_STATUSES
 
 
 class HistoryExport(models.Model):

@@ -21,11 +21,10 @@ from manabi.accounts.selectors import Acting
 from manabi.imports.permissions import can_import
 from manabi.people.models import Staff
 from manabi.records.choices import RecordSource, RecordStatus
-from manabi.records.models import HistoryExport, HistoryImport, HistoryRecord
+from manabi.records.models import HistoryExport, HistoryRecord
 from manabi.records.selectors import (
     OVERSEER_ROLES,
     history_exports_of,
-    history_imports_visible,
     is_own,
     staff_with_history_visible,
     with_workplace,
@@ -107,15 +106,6 @@ def access_record_for_review(acting: Acting, record_id: int) -> HistoryRecord:
     if not can_review(acting) or is_own(acting, record.staff_id):
         raise PermissionDenied
     return record
-
-
-def access_history_import(acting: Acting, job_id: int) -> HistoryImport:
-    if not can_import_history(acting):
-        raise Http404
-    try:
-        return history_imports_visible(acting).get(pk=job_id)
-    except HistoryImport.DoesNotExist:
-        raise Http404 from None
 
 
 def access_export(acting: Acting, export_id: int) -> HistoryExport:

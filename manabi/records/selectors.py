@@ -29,13 +29,14 @@ from django.utils import timezone
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
 from manabi.core import wareki
+from manabi.imports.models import ImportJob, ImportKind
 from manabi.indicators.models import Item
 from manabi.orgs.models import Organisation
 from manabi.orgs.selectors import organisations_in_jurisdiction
 from manabi.people.models import Assignment, Staff, current_assignment_q
 from manabi.people.selectors import staff_in_jurisdiction
 from manabi.records.choices import CATEGORY_SHORT, RecordCategory, RecordStatus
-from manabi.records.models import HistoryExport, HistoryImport, HistoryRecord
+from manabi.records.models import HistoryExport, HistoryRecord
 
 ZERO = Decimal("0")
 # Roles that read someone else's history: boards (jurisdiction), school admins (their staff),
@@ -374,10 +375,14 @@ def school_staff_for_entry(acting: Acting, *, on: date | None = None) -> QuerySe
 # --- jobs -----------------------------------------------------------------------------------
 
 
-def history_imports_visible(acting: Acting) -> QuerySet[HistoryImport]:
-    """Legacy imports ``acting`` may see (like ``imports.import_jobs_visible``)."""
-    jobs = HistoryImport.objects.defer("content", "plan").select_related(
-        "uploaded_by", "acting_organisation"
+def history_imports_visible(acting: Acting) -> QuerySet[ImportJob]:
+    """Legacy imports (jobs of the shared import machinery) ``acting`` may see: a system
+    administrator every one, a board those made for organisations within its jurisdiction
+    (the rule of ``legacy.sees``, as a query for the list)."""
+    jobs = (
+        ImportJob.objects.defer("content", "plan")
+        .select_related("uploaded_by", "acting_organisation")
+        .filter(kind=ImportKind.LEGACY_HISTORY)
     )
     if acting.role == Role.SYSTEM_ADMIN:
         return jobs

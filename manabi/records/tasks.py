@@ -1,5 +1,6 @@
 """Background tasks of the records app (django-tasks), enqueued from the services'
-``transaction.on_commit``: large exports, and the dry run and commit of legacy imports."""
+``transaction.on_commit``: large exports (legacy imports run as
+jobs of the shared import machinery, :mod:`manabi.imports.tasks`)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,3 @@ def history_export_task(export_id: int) -> dict[str, object]:
 
     export = history_export_run(export_id=export_id)
     return {"export": export.pk, "status": export.status}
-
-
-@task()
-def history_import_validate_task(job_id: int) -> dict[str, object]:
-    from manabi.records.legacy import history_import_validate
-
-    job = history_import_validate(job_id=job_id)
-    return {"job": job.pk, "status": job.status}
-
-
-@task()
-def history_import_commit_task(job_id: int) -> dict[str, object]:
-    from manabi.records.legacy import history_import_commit
-
-    job = history_import_commit(job_id=job_id)
-    return {"job": job.pk, "status": job.status}

@@ -31,11 +31,7 @@ urlpatterns = [
     path("exports/<id:export_id>/", exports.export_job, name="export_job"),
     path("exports/<id:export_id>/progress/", exports.export_progress, name="export_progress"),
     path("exports/<id:export_id>/download/", exports.export_download, name="export_download"),
-    # Legacy history (移行データ).
+    # Legacy history (移行データ): the upload; the job's pages are the imports app's.
     path("import/", legacy.import_upload, name="import_upload"),
     path("import/template.csv", legacy.import_template, name="import_template"),
-    path("import/<id:job_id>/", legacy.import_job, name="import_job"),
-    path("import/<id:job_id>/progress/", legacy.import_progress, name="import_progress"),
-    path("import/<id:job_id>/errors.csv", legacy.import_errors, name="import_errors"),
-    path("import/<id:job_id>/commit/", legacy.import_commit, name="import_commit"),
 ]

@@ -32,7 +32,7 @@ from manabi.classes.services import grade_limit
 from manabi.core.csvio import RowError
 from manabi.core.kana import is_full_width_kana
 from manabi.imports.kinds import KindHandler
-from manabi.imports.models import ImportKind
+from manabi.imports.models import ImportJob, ImportKind
 from manabi.imports.plans import Outcome
 from manabi.imports.rows import (
     CellError,
@@ -600,7 +600,7 @@ def check(
     return result
 
 
-def apply(result: RosterCheck, committer: Acting) -> None:
+def apply(result: RosterCheck, committer: Acting, job: ImportJob) -> None:
     """Write the plan (inside the commit transaction): classes, pupils, guardians,
     enrolments, in bulk."""
     snapshot = result.snapshot

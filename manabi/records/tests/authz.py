@@ -9,8 +9,9 @@ from typing import Any
 
 from manabi.accounts.selectors import acting_for
 from manabi.dialogue import services as dialogue_services
+from manabi.imports.models import ImportJob, ImportKind
 from manabi.indicators.tests.factories import framework_with_items
-from manabi.records.models import HistoryExport, HistoryImport
+from manabi.records.models import HistoryExport
 from manabi.records.tests.factories import HistoryRecordFactory
 from manabi.records.tests.helpers import submit
 from tests.personas import Cast
@@ -39,8 +40,10 @@ def board_export(cast: Cast) -> dict[str, Any]:
 
 
 def board_history_import(cast: Cast) -> dict[str, Any]:
-    """A legacy import uploaded by the board officer, not yet checked."""
-    job = HistoryImport.objects.create(
+    """A legacy import (a job of the shared import machinery) uploaded by the board officer,
+    not yet checked."""
+    job = ImportJob.objects.create(
+        kind=ImportKind.LEGACY_HISTORY,
         file_name="asttra.csv",
         file_sha256="0" * 64,
         content=b"",

@@ -1,6 +1,6 @@
-"""Legacy history import (移行データ, Asttra-style): all or nothing with a dry run and a
-per-row Japanese error report; importing the same history again adds nothing; imported
-records are marked."""
+"""Legacy history import (移行データ, Asttra-style), a kind of the shared import job: all or
+nothing with a dry run and a per-row Japanese error report; importing the same history again
+adds nothing; imported records are marked."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from manabi.accounts.selectors import Acting, acting_for
 from manabi.core.models import AuditEvent
+from manabi.imports.models import ImportJob, ImportKind
+from manabi.imports.services import ImportJobError, import_job_commit_request, import_job_create
 from manabi.imports.tests.files import csv_bytes, xlsx_bytes
 from manabi.indicators.tests.factories import framework_with_items
-from manabi.records import legacy
 from manabi.records.legacy_rows import COLUMNS, parse_hours
-from manabi.records.models import HistoryImport, HistoryRecord
+from manabi.records.models import HistoryRecord
 from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -53,16 +54,18 @@ def row(
     ]
 
 
-def upload(capture: Any, actor: Acting, data: bytes, name: str = "asttra.csv") -> HistoryImport:
+def upload(capture: Any, actor: Acting, data: bytes, name: str = "asttra.csv") -> ImportJob:
     with capture(execute=True):
-        job = legacy.history_import_create(actor=actor, file_name=name, content=data)
+        job = import_job_create(
+            actor=actor, kind=ImportKind.LEGACY_HISTORY, file_name=name, content=data
+        )
     job.refresh_from_db()
     return job
 
 
-def commit(capture: Any, actor: Acting, job: HistoryImport) -> HistoryImport:
+def commit(capture: Any, actor: Acting, job: ImportJob) -> ImportJob:
     with capture(execute=True):
-        legacy.history_import_commit_request(actor=actor, job=job)
+        import_job_commit_request(actor=actor, job=job)
     job.refresh_from_db()
     return job
 
@@ -97,12 +100,12 @@ def test_a_file_with_any_error_registers_nothing(
     assert any(m.startswith("6行目「終了日」") and "開始日より前" in m for m in messages)
     assert any(m.startswith("7行目「職員番号」") and "8桁" in m for m in messages)
     assert job.report["counts"] == {}
-    with pytest.raises(legacy.HistoryImportError):
+    with pytest.raises(ImportJobError):
         commit(django_capture_on_commit_callbacks, board, job)
     assert not HistoryRecord.objects.exists()
     assert not AuditEvent.objects.exists()
-    page = cast.client("board_officer").get(reverse("records:import_job", args=[job.pk]))
-    assert "何も登録していません" in page.content.decode()
+    page = cast.client("board_officer").get(reverse("imports:job", args=[job.pk]))
+    assert "3行目" in page.content.decode() and "何も登録" in page.content.decode()
 
 
 def test_import_then_import_again_adds_nothing(
@@ -122,7 +125,7 @@ def test_import_then_import_again_adds_nothing(
     ]
     job = upload(django_capture_on_commit_callbacks, board, csv_bytes(HEADER, rows))
     assert job.status == "validated", job.report
-    assert job.report["counts"] == {"new": 3, "known": 0}
+    assert job.report["counts"] == {"new": 3, "unchanged": 0}
     assert not HistoryRecord.objects.exists()  # the dry run writes nothing
     job = commit(django_capture_on_commit_callbacks, board, job)
     assert job.status == "committed"
@@ -139,14 +142,14 @@ def test_import_then_import_again_adds_nothing(
     assert records.get(title="算数研究会").completed is False
     assert records.get(title="算数研究会").format == "live_online"
     [event] = AuditEvent.objects.all()
-    assert event.action == "records.history.import"
-    assert event.details["counts"] == {"new": 3, "known": 0}
+    assert event.action == "imports.legacy_history.commit"
+    assert event.details["counts"] == {"new": 3, "unchanged": 0}
 
     # The same history again, even as an .xlsx: every row is "already registered".
     again = upload(
         django_capture_on_commit_callbacks, board, xlsx_bytes(HEADER, rows), name="asttra.xlsx"
     )
-    assert again.report["counts"] == {"new": 0, "known": 3}
+    assert again.report["counts"] == {"new": 0, "unchanged": 3}
     again = commit(django_capture_on_commit_callbacks, board, again)
     assert again.status == "committed"
     assert HistoryRecord.objects.count() == 3
@@ -183,17 +186,18 @@ def test_pages_of_the_import(cast: Cast, django_capture_on_commit_callbacks: Any
             reverse("records:import_upload"),
             {"file": SimpleUploadedFile("asttra.csv", csv_bytes(HEADER, [row()]), "text/csv")},
         )
-    job = HistoryImport.objects.get()
-    assert response["Location"] == reverse("records:import_job", args=[job.pk])
+    job = ImportJob.objects.get()
+    assert job.kind == ImportKind.LEGACY_HISTORY
+    assert response["Location"] == reverse("imports:job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "この内容で登録する" in page and "追加" in page
+    assert "この内容で登録する" in page and "新規" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("records:import_commit", args=[job.pk]))
+        client.post(reverse("imports:job_commit", args=[job.pk]))
     assert HistoryRecord.objects.get().legacy_import == job
     history = client.get(reverse("records:staff_history", args=[cast.staff["teacher_a"].pk]))
     assert "移行データ" in history.content.decode()
     assert cast.client("principal_a").get(reverse("records:import_upload")).status_code == 403
-    url = reverse("records:import_job", args=[job.pk])
+    url = reverse("imports:job", args=[job.pk])
     assert cast.client("principal_a").get(url).status_code == 404
     template = client.get(reverse("records:import_template"))
     assert b"".join(template.streaming_content).decode("utf-8-sig").startswith("職員番号,研修名")  # type: ignore[attr-defined]

@@ -1,47 +1,24 @@
-"""Legacy history import pages (移行データの取り込み): upload, dry run with htmx progress,
-errors, and registering (the same steps as 一括登録)."""
+"""Legacy history import page (移行データの取り込み): the upload step of the shared import job.
+The job's own pages — 確認の結果, progress, errors, 登録 — are the imports app's
+(:mod:`manabi.imports.views`), as for the April import and the roster."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from manabi.accounts.selectors import acting_of
 from manabi.core.csvio import streaming_csv_response
-from manabi.imports.models import ImportStatus
-from manabi.records import legacy
-from manabi.records.forms import LegacyUploadForm
-from manabi.records.legacy import OUTCOME_LABELS, HistoryImportError
+from manabi.imports.forms import FileForm
+from manabi.imports.models import ImportKind
+from manabi.imports.services import ImportJobError, import_job_create
 from manabi.records.legacy_rows import COLUMNS, template_rows
-from manabi.records.models import HistoryImport
-from manabi.records.permissions import access_history_import, can_import_history
+from manabi.records.permissions import can_import_history
 from manabi.records.selectors import history_imports_visible
-
-ERROR_HEADER = ["行", "列", "値", "内容"]
-
-
-def _context(job: HistoryImport) -> dict[str, Any]:
-    report = job.report or {}
-    counts = report.get("counts") or {}
-    errors = report.get("errors") or []
-    error_total = int(report.get("error_total") or 0)
-    return {
-        "job": job,
-        "counts": [(label, counts.get(key, 0)) for key, label in OUTCOME_LABELS.items()]
-        if counts
-        else [],
-        "errors": errors,
-        "error_total": error_total,
-        "errors_truncated": error_total > len(errors),
-        "can_commit": job.status == ImportStatus.VALIDATED and error_total == 0,
-        "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
-    }
 
 
 @login_required
@@ -50,19 +27,22 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     acting = acting_of(request)
     if not can_import_history(acting):
         raise PermissionDenied
-    form = LegacyUploadForm(request.POST or None, request.FILES or None)
+    form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = legacy.history_import_create(
+            job = import_job_create(
                 actor=acting,
+                kind=ImportKind.LEGACY_HISTORY,
                 file_name=form.cleaned_data["file"].name or "",
                 content=form.file_bytes(),
             )
-        except HistoryImportError as exc:
+        except ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, f"「{job.file_name}」を受け付けました。")
-            return redirect("records:import_job", job_id=job.pk)
+            messages.success(
+                request, f"「{job.file_name}」を受け付けました。内容を確認しています。"
+            )
+            return redirect("imports:job", job_id=job.pk)
     return render(
         request,
         "records/import_upload.html",
@@ -83,45 +63,3 @@ def import_template(request: HttpRequest) -> StreamingHttpResponse:
     return streaming_csv_response(
         [example], filename="研修受講履歴_移行データ_ひな形.csv", header=header
     )
-
-
-@login_required
-@require_GET
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = access_history_import(acting_of(request), job_id)
-    return render(request, "records/import_job.html", _context(job))
-
-
-@login_required
-@require_GET
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = access_history_import(acting_of(request), job_id)
-    response = render(request, "records/_import_progress.html", _context(job))
-    if not job.is_running and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-@require_GET
-def import_errors(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
-    job = access_history_import(acting_of(request), job_id)
-    return streaming_csv_response(
-        legacy.history_import_errors(job),
-        filename=f"移行データ_{job.pk}_エラー.csv",
-        header=ERROR_HEADER,
-    )
-
-
-@login_required
-@require_POST
-def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    job = access_history_import(acting, job_id)
-    try:
-        legacy.history_import_commit_request(actor=acting, job=job)
-    except HistoryImportError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "登録を始めました。終わるまでこの画面でお待ちください。")
-    return redirect("records:import_job", job_id=job.pk)
