@@ -360,6 +360,10 @@ TASKS = {
         ]
     }
 }
+# A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_MINUTES (its worker died) is marked failed by the reaper and can be run again.
+JOB_HEARTBEAT_SECONDS = _int("MANABI_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+JOB_STALE_MINUTES = _int("MANABI_JOB_STALE_MINUTES", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

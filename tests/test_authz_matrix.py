@@ -309,6 +309,15 @@ SHARED: dict[str, list[Entry]] = {
             "post", roles(404, system_admin=302, board_officer=302), history.board_history_import
         ),
     ],
+    # Not failed: refused with a message, back to the job page.
+    "imports:job_rerun": [
+        Entry("get", signed_in(405), board_job),
+        Entry("post", roles(404, system_admin=302, board_officer=302), board_job),
+        Entry("post", roles(404, principal_a=302), roster_job, school=True),
+        Entry(
+            "post", roles(404, system_admin=302, board_officer=302), history.board_history_import
+        ),
+    ],
     "admin-login-redirect": [Entry("get", everyone(302))],
     "api-schema": [Entry("get", signed_in(200, anonymous=401))],
     "api-docs": [Entry("get", signed_in(200, anonymous=401))],

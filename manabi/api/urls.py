@@ -129,6 +129,11 @@ urlpatterns = [
         roster_import_api.RosterImportCommitView.as_view(),
         name="roster_import_commit",
     ),
+    path(
+        "roster/imports/<id:job_id>/rerun/",
+        roster_import_api.RosterImportRerunView.as_view(),
+        name="roster_import_rerun",
+    ),
     path("oneroster/export/", roster_import_api.OneRosterExportView.as_view(), name="oneroster"),
     path("permissions/check/", access_api.PermissionCheckView.as_view(), name="permission_check"),
 ]

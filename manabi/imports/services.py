@@ -15,8 +15,10 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import DatabaseError, models, transaction
 from django.db.models import F
@@ -27,6 +29,7 @@ from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
 from manabi.core.audit import audit_record
 from manabi.core.csvio import RowError
+from manabi.core.heartbeat import Heartbeat
 from manabi.imports.kinds import KindCheck, handler_for
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.imports.permissions import can_import_kind
@@ -234,12 +237,13 @@ def import_job_validate(*, job_id: int) -> ImportJob:
     if not claimed:
         return job
     try:
-        result = _check(
-            job,
-            lock=False,
-            progress=_progress_writer(job_id, "rows_done"),
-            on_total=_progress_writer(job_id, "rows_total"),
-        )
+        with Heartbeat(ImportJob, job_id, status=ImportStatus.VALIDATING):
+            result = _check(
+                job,
+                lock=False,
+                progress=_progress_writer(job_id, "rows_done"),
+                on_total=_progress_writer(job_id, "rows_total"),
+            )
     except Exception:
         logger.exception("import job %s: validation failed", job_id)
         _fail(job_id, UNEXPECTED)
@@ -314,10 +318,16 @@ def import_job_commit(*, job_id: int) -> ImportJob:
     if job.status != ImportStatus.COMMITTING:
         return job
     try:
-        with transaction.atomic():
-            result = _check(job, lock=True)
+        # The beat (and the progress of the check) is written by the heartbeat's own
+        # connection: this transaction's writes are seen by nobody until it commits.
+        with (
+            Heartbeat(ImportJob, job_id, status=ImportStatus.COMMITTING) as beat,
+            transaction.atomic(),
+        ):
+            result = _check(job, lock=True, progress=beat.progress)
             if result.errors:
                 raise _ErrorsFound(result)
+            beat.progress(result.rows_total)
             counts = count_outcomes(result.outcomes, outcomes_of(job.kind))
             handler = handler_for(job.kind)
             if result.other is not None and handler is not None:
@@ -370,6 +380,101 @@ def import_job_commit(*, job_id: int) -> ImportJob:
         _fail(job_id, UNEXPECTED)
         raise
     return ImportJob.objects.defer("content").get(pk=job_id)
+
+
+# --- jobs whose worker died (reaper), and running them again --------------------------------
+
+STALLED = (
+    "処理が途中で止まったため(最後の応答 {last:%Y/%m/%d %H:%M})、中止しました。何も登録して"
+    "いません。「もう一度確認する」で、同じファイルの確認からやり直せます。"
+)
+
+
+def _stale_before(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def import_jobs_reap(*, now: datetime | None = None, job_id: int | None = None) -> list[int]:
+    """Mark failed every job being checked or registered whose heartbeat stopped more than
+    ``JOB_STALE_MINUTES`` ago (its worker died). Nothing partial is left: the commit is one
+    transaction, which the database rolled back when the worker's connection went. Each job
+    moves in one conditional UPDATE, so a job that beats again in the meantime is kept.
+    Returns the ids of the jobs marked."""
+    stale = ImportJob.objects.filter(
+        status__in=(ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+        updated_at__lt=_stale_before(now),
+    )
+    if job_id is not None:
+        stale = stale.filter(pk=job_id)
+    reaped = []
+    for pk, last in stale.values_list("pk", "updated_at"):
+        moved = (
+            ImportJob.objects.filter(pk=pk, updated_at=last)
+            .filter(status__in=(ImportStatus.VALIDATING, ImportStatus.COMMITTING))
+            .update(
+                status=ImportStatus.FAILED,
+                message=STALLED.format(last=timezone.localtime(last))[:500],
+                updated_at=timezone.now(),
+            )
+        )
+        if moved:
+            logger.warning("import job %s: no heartbeat since %s, marked failed", pk, last)
+            reaped.append(pk)
+    return reaped
+
+
+def import_job_reap_if_stale(job: ImportJob) -> ImportJob:
+    """The job as it is now, after marking it failed if its worker died (for the job's page
+    and the API, so that nobody watches a job that will never finish)."""
+    running = job.status in (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+    if running and job.updated_at < _stale_before() and import_jobs_reap(job_id=job.pk):
+        job.refresh_from_db(fields=["status", "message", "updated_at", "rows_done", "rows_total"])
+    return job
+
+
+def can_rerun(job: ImportJob) -> bool:
+    """A job that failed for a reason outside the file (its worker died, the database refused
+    the commit, an unexpected error) may be checked again; one whose rows have errors is
+    corrected and uploaded again instead."""
+    return job.status == ImportStatus.FAILED and not int((job.report or {}).get("error_total") or 0)
+
+
+def import_job_rerun(*, actor: Acting, job: ImportJob) -> ImportJob:
+    """「もう一度確認する」: the same file from the dry run again (one conditional UPDATE)."""
+    from manabi.imports.tasks import import_job_validate_task
+
+    if actor.account is None or not can_import_kind(actor, job.kind):
+        raise ImportJobError("一括登録を行う権限がありません。")
+    if not can_rerun(job):
+        raise ImportJobError(
+            "この一括登録はやり直せる状態ではありません(行にエラーがあるときは、直したファイルを"
+            "取り込み直してください)。"
+        )
+    with transaction.atomic():
+        claimed = (
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED)
+            .exclude(report__error_total__gt=0)
+            .update(
+                status=ImportStatus.UPLOADED,
+                report={},
+                plan=[],
+                rows_done=0,
+                message="",
+                validated_at=None,
+                committed_by=None,
+                committed_role="",
+                committed_organisation=None,
+                updated_at=timezone.now(),
+            )
+        )
+        if not claimed:
+            raise ImportJobError(
+                "この一括登録はやり直せる状態ではありません。画面を読み込み直してください。"
+            )
+        job_id = job.pk
+        transaction.on_commit(lambda: import_job_validate_task.enqueue(job_id=job_id))
+    job.refresh_from_db()
+    return job
 
 
 def _committer(job: ImportJob) -> Acting:

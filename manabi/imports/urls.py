@@ -12,4 +12,5 @@ urlpatterns = [
     path("<id:job_id>/errors.csv", views.job_errors, name="job_errors"),
     path("<id:job_id>/confirm/", views.job_confirm, name="job_confirm"),
     path("<id:job_id>/commit/", views.job_commit, name="job_commit"),
+    path("<id:job_id>/rerun/", views.job_rerun, name="job_rerun"),
 ]

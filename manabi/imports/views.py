@@ -47,6 +47,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "error_total": error_total,
         "errors_truncated": error_total > len(errors),
         "can_commit": job.status == ImportStatus.VALIDATED and error_total == 0,
+        "can_rerun": services.can_rerun(job),
         "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
         "notes": report.get("notes") or [],
         # Where the kind's files are uploaded, and what to say once registered.
@@ -112,7 +113,7 @@ def template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = access_import_job(_acting(request), job_id)
+    job = services.import_job_reap_if_stale(access_import_job(_acting(request), job_id))
     return render(request, "imports/job.html", _job_context(job))
 
 
@@ -121,7 +122,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress fragment, polled by htmx every second while the job runs; once it has
     finished, htmx is told to reload the page (HX-Refresh) to show the result."""
-    job = access_import_job(_acting(request), job_id)
+    job = services.import_job_reap_if_stale(access_import_job(_acting(request), job_id))
     response = render(request, "imports/_progress.html", _job_context(job))
     if not job.is_running and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -162,4 +163,20 @@ def job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "登録を始めました。終わるまでこの画面でお待ちください。")
+    return redirect("imports:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def job_rerun(request: HttpRequest, job_id: int) -> HttpResponse:
+    """「もう一度確認する」: a job whose worker died (or that failed for another reason outside
+    the file) is checked again from its file."""
+    acting = _acting(request)
+    job = access_import_job(acting, job_id)
+    try:
+        services.import_job_rerun(actor=acting, job=job)
+    except ImportJobError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "もう一度確認しています。")
     return redirect("imports:job", job_id=job.pk)

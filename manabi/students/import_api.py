@@ -25,7 +25,13 @@ from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.imports.permissions import access_import_job
 from manabi.imports.rows import MAX_FILE_BYTES
 from manabi.imports.selectors import import_jobs_for
-from manabi.imports.services import ImportJobError, import_job_commit_request, import_job_create
+from manabi.imports.services import (
+    ImportJobError,
+    import_job_commit_request,
+    import_job_create,
+    import_job_reap_if_stale,
+    import_job_rerun,
+)
 from manabi.students import roster_import
 from manabi.students.oneroster import export_response
 from manabi.students.permissions import oneroster_schools
@@ -150,12 +156,13 @@ class RosterImportDetailView(ApiView):
     @extend_schema(
         summary="名簿の取込みの状態と確認結果",
         description="rows_done / rows_total が進み具合です。row_errors は行ごとのエラー "
-        "(最初の1,000件)、counts は新規・変更・変更なしの件数です。",
+        "(最初の1,000件)、counts は新規・変更・変更なしの件数です。処理が止まったまま "
+        "(応答なし) の取込みは、ここで failed になり、rerun でやり直せます。",
         parameters=[JOB_ID],
         responses={200: ImportJobSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, job_id: int) -> Response:
-        job = _roster_job(self.acting(request), job_id)
+        job = import_job_reap_if_stale(_roster_job(self.acting(request), job_id))
         return Response(ImportJobSerializer(job).data)
 
 
@@ -173,6 +180,26 @@ class RosterImportCommitView(ApiView):
         job = _roster_job(acting, job_id)
         try:
             job = import_job_commit_request(actor=acting, job=job)
+        except ImportJobError as exc:
+            return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RosterImportRerunView(ApiView):
+    @extend_schema(
+        summary="止まった取込みを確認からやり直す",
+        description="処理が途中で止まった (又はファイル以外の理由で失敗した) 取込みを、同じ"
+        "ファイルの確認からやり直します。行にエラーのある取込みは 409 です (直したファイルを"
+        "取り込み直します)。",
+        parameters=[JOB_ID],
+        request=None,
+        responses={202: ImportJobSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, job_id: int) -> Response:
+        acting = self.acting(request)
+        job = _roster_job(acting, job_id)
+        try:
+            job = import_job_rerun(actor=acting, job=job)
         except ImportJobError as exc:
             return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -252,6 +252,10 @@ ENTRIES: dict[str, list[Entry]] = {
     "api:roster_import_commit": [
         Entry("post", staff(404, anonymous=401, principal_a=409), roster_job, school=True),
     ],
+    # Not failed: 409.
+    "api:roster_import_rerun": [
+        Entry("post", staff(404, anonymous=401, principal_a=409), roster_job, school=True),
+    ],
     "api:oneroster": [
         Entry(
             "get",
