@@ -7,8 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "アカウント"
 
     def ready(self) -> None:
+        from manabi.accounts.permissions import account_link
         from manabi.accounts.roles import Role
-        from manabi.core import navigation
+        from manabi.accounts.services import account_close_on_retirement
+        from manabi.core import extensions, navigation
+        from manabi.people.points import STAFF_ACCOUNT_LINK, STAFF_RETIRED
+
+        extensions.register(STAFF_RETIRED, account_close_on_retirement)
+        extensions.register(STAFF_ACCOUNT_LINK, account_link)
 
         admins = frozenset({Role.SYSTEM_ADMIN})
         overseers = frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
@@ -34,6 +35,14 @@ def can_issue_initial_passwords(acting: Acting) -> bool:
     """Issue initial passwords and print credential letters: also school admins, for their
     own staff (they hand the letters out, seed 000 §5)."""
     return acting.role in (Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN)
+
+
+def account_link(acting: Acting, account: Account) -> str | None:
+    """The account's page, for people who may open it (at ``people.staff_account_link``: the
+    staff page links the login ID)."""
+    if not can_issue_initial_passwords(acting):
+        return None
+    return reverse("accounts:account_detail", args=[account.pk])
 
 
 def can_view_onboarding_progress(acting: Acting) -> bool:

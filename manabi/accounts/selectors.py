@@ -1,59 +1,27 @@
-"""Reads about accounts: who is acting, in which role, for which organisation."""
+"""Reads about accounts: who is acting, in which role, for which organisation.
+
+``Acting``, ``NOBODY`` and ``acting_of`` are defined in :mod:`manabi.core.acting` and
+re-exported here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from manabi.accounts.models import Account, RoleAssignment
 from manabi.accounts.roles import Role
+from manabi.core.acting import NOBODY, ROLE_ORDER, SYSTEM_WIDE, Acting, acting_of
 
 if TYPE_CHECKING:
     from manabi.orgs.models import Organisation
 
-SYSTEM_WIDE = "システム全体"
-ROLE_ORDER = {role: index for index, role in enumerate(Role)}
-
-
-@dataclass(frozen=True)
-class Acting:
-    """The person acting now, the role they act in, and the organisation it applies to.
-
-    Every access decision takes an ``Acting``: the same account may be a principal at one
-    school and a teacher at another (兼務), and acts in one of them at a time.
-    """
-
-    account: Account | None
-    role: Role | None
-    organisation: Organisation | None = None
-    assignment_id: int | None = None
-    choices: tuple[RoleAssignment, ...] = field(default=(), compare=False, repr=False)
-
-    @property
-    def role_label(self) -> str:
-        return self.role.label if self.role else "役割なし"
-
-    @property
-    def organisation_label(self) -> str:
-        if self.role is None:
-            return ""
-        return self.organisation.name if self.organisation else SYSTEM_WIDE
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.account is not None
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
-
-NOBODY = Acting(account=None, role=None)
+# Re-exported (defined in manabi.core.acting).
+__all__ = ["NOBODY", "ROLE_ORDER", "SYSTEM_WIDE", "Acting", "acting_of"]
 
 
 def role_assignments_current(account: Account) -> QuerySet[RoleAssignment]:
@@ -210,12 +178,6 @@ def accounts_of_organisation(
         .select_related("staff")
         .order_by("staff__kana")
     )
-
-
-def acting_of(request: HttpRequest) -> Acting:
-    """The ``Acting`` a request runs with (set by AccountGateMiddleware)."""
-    acting: Acting = request.acting  # type: ignore[attr-defined]
-    return acting
 
 
 def accounts_search(acting: Acting, *, query: str = "", status: str = "") -> QuerySet[Account]:

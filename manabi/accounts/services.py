@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from manabi.accounts.authentication import token_hash
@@ -151,6 +152,19 @@ def account_resume(*, actor: Acting | None, account: Account) -> Account:
         account.save(update_fields=["suspended_at", "suspended_reason"])
         audit_record(actor=actor, action="accounts.account.resume", target=account)
     return account
+
+
+def account_close_on_retirement(*, actor: Acting | None, staff: Staff, retired_on: date) -> None:
+    """退職 (at ``people.staff_retired``): the person's roles end on ``retired_on`` and their
+    account is deactivated."""
+    account = Account.objects.filter(staff=staff).first()
+    if account is None:
+        return
+    account.role_assignments.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=retired_on)).update(
+        valid_to=retired_on
+    )
+    if account.is_active:
+        account_deactivate(actor=actor, account=account, reason="退職")
 
 
 def account_deactivate(*, actor: Acting | None, account: Account, reason: str) -> Account:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from manabi.access.selectors import Reach
 from manabi.classes.models import Duty, LessonClass, SchoolClass
 from manabi.core import wareki
 from manabi.people.models import Staff
+
+if TYPE_CHECKING:  # access (above classes) narrows with these reads; types only here
+    from manabi.access.selectors import Reach
 
 
 def current_fiscal_year() -> int:

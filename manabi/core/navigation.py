@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from manabi.accounts.roles import Role
+from manabi.core.acting import Role
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ class OrgsConfig(AppConfig):
     verbose_name = "組織"
 
     def ready(self) -> None:
-        from manabi.accounts.roles import Role
         from manabi.core import navigation
+        from manabi.core.acting import Role
 
         navigation.register(
             navigation.NavItem(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from manabi.accounts.roles import Role
-from manabi.accounts.selectors import Acting
+from manabi.core.acting import Acting, Role
 from manabi.orgs.models import Organisation
 from manabi.orgs.selectors import organisations_in_jurisdiction
 

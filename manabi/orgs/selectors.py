@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from manabi.accounts.roles import Role
-from manabi.accounts.selectors import Acting
+from manabi.core.acting import Acting, Role
 from manabi.orgs.models import Organisation, OrganisationKind
 
 # Roles whose jurisdiction is the subtree of the organisation they act for.

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from manabi.accounts.selectors import Acting
+from manabi.core.acting import Acting
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 

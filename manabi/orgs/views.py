@@ -11,7 +11,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from manabi.accounts.selectors import acting_of
+from manabi.core import extensions
+from manabi.core.acting import acting_of
 from manabi.core.formerrors import add_validation_errors
 from manabi.orgs import services
 from manabi.orgs.forms import OrganisationForm, OrganisationSearchForm
@@ -21,8 +22,8 @@ from manabi.orgs.permissions import (
     can_manage_organisations,
     can_view_organisations,
 )
+from manabi.orgs.points import ORGANISATION_FACTS
 from manabi.orgs.selectors import ancestors, organisations_in_jurisdiction, organisations_search
-from manabi.people.selectors import staff_search
 
 PAGE_SIZE = 50
 
@@ -60,7 +61,13 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
             "organisation": organisation,
             "ancestors": ancestors(organisation)[:-1],
             "children": organisation.children.order_by("code"),
-            "staff_count": staff_search(acting, organisation_id=organisation.pk).count(),
+            "facts": [
+                fact
+                for fact in extensions.call(
+                    ORGANISATION_FACTS, acting=acting, organisation=organisation
+                )
+                if fact is not None
+            ],
             "can_manage": can_manage_organisations(acting),
         },
     )

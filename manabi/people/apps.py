@@ -7,8 +7,12 @@ class PeopleConfig(AppConfig):
     verbose_name = "教職員"
 
     def ready(self) -> None:
-        from manabi.accounts.roles import Role
-        from manabi.core import navigation
+        from manabi.core import extensions, navigation
+        from manabi.core.acting import Role
+        from manabi.orgs.points import ORGANISATION_FACTS
+        from manabi.people.selectors import organisation_staff_fact
+
+        extensions.register(ORGANISATION_FACTS, organisation_staff_fact)
 
         navigation.register(
             navigation.NavItem(

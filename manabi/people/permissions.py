@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from manabi.accounts.roles import Role
-from manabi.accounts.selectors import Acting
+from manabi.core.acting import Acting, Role
 from manabi.people.models import Staff
 from manabi.people.selectors import staff_in_jurisdiction
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from manabi.accounts.roles import Role
-from manabi.accounts.selectors import Acting
+from manabi.core.acting import Acting, Role
 from manabi.core.kana import search_key
+from manabi.orgs.models import Organisation
 from manabi.people.models import Assignment, Staff, current_assignment_q
 
 
@@ -77,3 +78,13 @@ def staff_search(
 
 def assignments_of(staff: Staff) -> QuerySet[Assignment]:
     return staff.assignments.select_related("organisation").order_by("-start")
+
+
+def organisation_staff_fact(
+    *, acting: Acting, organisation: Organisation
+) -> tuple[str, str, str] | None:
+    """At ``orgs.organisation_facts``: how many staff the organisation has (those the person
+    acting may see), linked to the staff list."""
+    count = staff_search(acting, organisation_id=organisation.pk).count()
+    url = f"{reverse('people:staff_list')}?organisation={organisation.pk}"
+    return ("教職員", f"{count} 人", url)

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
-from manabi.accounts.selectors import Acting
+from manabi.core import extensions
+from manabi.core.acting import Acting
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.people.models import Assignment, Staff
+from manabi.people.points import STAFF_RETIRED
 
 STAFF_FIELDS = (
     "staff_number",
@@ -126,22 +127,15 @@ def assignment_end(*, actor: Acting | None, assignment: Assignment, end: date) -
 
 
 def staff_retire(*, actor: Acting | None, staff: Staff, retired_on: date) -> Staff:
-    """退職: end every assignment and role on ``retired_on`` and deactivate the account.
+    """退職: end every assignment on ``retired_on``; the apps above (accounts) end the
+    person's roles and close their account at the extension point ``STAFF_RETIRED``.
     Everything the person did and every record about them is kept."""
-    from manabi.accounts.services import account_deactivate
-
     with transaction.atomic():
         staff.retired_on = retired_on
         staff.save(update_fields=["retired_on", "updated_at"])
         Assignment.objects.filter(staff=staff, end__isnull=True).update(end=retired_on)
         Assignment.objects.filter(staff=staff, end__gt=retired_on).update(end=retired_on)
-        account = getattr(staff, "account", None)
-        if account is not None:
-            account.role_assignments.filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gt=retired_on)
-            ).update(valid_to=retired_on)
-            if account.is_active:
-                account_deactivate(actor=actor, account=account, reason="退職")
+        extensions.call(STAFF_RETIRED, actor=actor, staff=staff, retired_on=retired_on)
         audit_record(
             actor=actor,
             action="people.staff.retire",

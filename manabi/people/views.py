@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from manabi.accounts.permissions import can_issue_initial_passwords
-from manabi.accounts.selectors import acting_of
+from manabi.core import extensions
+from manabi.core.acting import acting_of
 from manabi.core.audit import audit_record
 from manabi.core.formerrors import add_validation_errors
 from manabi.orgs.selectors import organisations_in_jurisdiction
@@ -31,6 +31,7 @@ from manabi.people.permissions import (
     can_list_staff,
     can_manage_staff,
 )
+from manabi.people.points import STAFF_ACCOUNT_LINK
 from manabi.people.selectors import assignments_of, staff_search
 
 PAGE_SIZE = 50
@@ -64,6 +65,10 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = access_staff(acting, staff_id)
     audit_record(actor=acting, action="people.staff.view", target=staff, subject=staff)
     today = timezone.localdate()
+    account = getattr(staff, "account", None)
+    account_url = (
+        extensions.first(STAFF_ACCOUNT_LINK, acting=acting, account=account) if account else None
+    )
     return render(
         request,
         "people/staff_detail.html",
@@ -71,9 +76,9 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             "staff": staff,
             "assignments": assignments_of(staff),
             "decision": staff.training_record_decision(today),
-            "account": getattr(staff, "account", None),
+            "account": account,
             "can_manage": can_manage_staff(acting),
-            "can_open_account": can_issue_initial_passwords(acting),
+            "account_url": account_url,
             "today": today,
         },
     )
