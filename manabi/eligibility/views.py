@@ -23,6 +23,7 @@ from manabi.core.audit import audit_record
 from manabi.core.csvio import CsvEncoding, content_disposition, streaming_csv_response
 from manabi.core.formerrors import add_validation_errors
 from manabi.core.pdf import PdfUnavailable
+from manabi.core.steps import step_view
 from manabi.core.xlsx import XLSX_CONTENT_TYPE
 from manabi.eligibility import documents, services
 from manabi.eligibility.forms import (
@@ -264,18 +265,13 @@ def survey_targets_csv(request: HttpRequest, survey_id: int) -> HttpResponseBase
     )
 
 
-@login_required
-@require_POST
-def survey_close(request: HttpRequest, survey_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    survey = access_survey_for_change(acting, survey_id)
-    try:
-        services.survey_close(actor=acting, survey=survey)
-    except SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{survey} を締め切りました。学校は回答を変更できなくなります。")
-    return redirect("eligibility:survey_detail", survey_id=survey.pk)
+survey_close = step_view(
+    access=access_survey_for_change,
+    run=lambda acting, survey, data: services.survey_close(actor=acting, survey=survey),
+    done=lambda survey, _: f"{survey} を締め切りました。学校は回答を変更できなくなります。",
+    back=lambda survey: redirect("eligibility:survey_detail", survey_id=survey.pk),
+    errors=(SurveyError,),
+)
 
 
 @login_required
@@ -324,34 +320,26 @@ def _back_to(submission: SchoolSubmission) -> HttpResponse:
     return redirect("eligibility:submission_detail", submission_id=submission.pk)
 
 
-@login_required
-@require_POST
-def submission_recompute(request: HttpRequest, submission_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    submission = access_submission_for_school(acting, submission_id)
-    try:
-        services.submission_recompute(actor=acting, submission=submission)
-    except SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "受講該当者を計算しました。内容を確認し、受講の可否を入力してください。"
-        )
-    return _back_to(submission)
+submission_recompute = step_view(
+    access=access_submission_for_school,
+    run=lambda acting, submission, data: services.submission_recompute(
+        actor=acting, submission=submission
+    ),
+    done="受講該当者を計算しました。内容を確認し、受講の可否を入力してください。",
+    back=_back_to,
+    errors=(SurveyError,),
+)
 
 
-@login_required
-@require_POST
-def decisions_mark_attending(request: HttpRequest, submission_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    submission = access_submission_for_school(acting, submission_id)
-    try:
-        changed = services.decisions_mark_attending(actor=acting, submission=submission)
-    except SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"未入力だった {changed} 件の受講の可否を ○ にしました。")
-    return _back_to(submission)
+decisions_mark_attending = step_view(
+    access=access_submission_for_school,
+    run=lambda acting, submission, data: services.decisions_mark_attending(
+        actor=acting, submission=submission
+    ),
+    done=lambda submission, changed: f"未入力だった {changed} 件の受講の可否を ○ にしました。",
+    back=_back_to,
+    errors=(SurveyError,),
+)
 
 
 @login_required
@@ -380,41 +368,38 @@ def submission_submit(request: HttpRequest, submission_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def submission_submit_none(request: HttpRequest, submission_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    submission = access_submission_for_school(acting, submission_id)
-    try:
-        services.submission_submit_none(actor=acting, submission=submission)
-    except SurveyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{submission.school.name} は「該当者なし」で提出しました。")
-    return _back_to(submission)
+submission_submit_none = step_view(
+    access=access_submission_for_school,
+    run=lambda acting, submission, data: services.submission_submit_none(
+        actor=acting, submission=submission
+    ),
+    done=lambda submission, _: f"{submission.school.name} は「該当者なし」で提出しました。",
+    back=_back_to,
+    errors=(SurveyError,),
+)
 
 
-@login_required
-@require_POST
-def submission_reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    submission = access_submission_for_reopen(acting, submission_id)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "差し戻しの理由を入力してください (学校に表示されます)。")
-    else:
-        try:
-            services.submission_reopen(
-                actor=acting, submission=submission, comment=form.cleaned_data["comment"]
-            )
-        except SurveyError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{submission.school.name} の回答を差し戻しました。")
-    back = request.POST.get("next", "")
-    if back == "survey":
+def _after_reopen(
+    request: HttpRequest, submission: SchoolSubmission, result: object = None
+) -> HttpResponse:
+    if request.POST.get("next", "") == "survey":
         return redirect("eligibility:survey_detail", survey_id=submission.survey_id)
     return _back_to(submission)
+
+
+submission_reopen = step_view(
+    access=access_submission_for_reopen,
+    form=ReopenForm,
+    invalid="差し戻しの理由を入力してください (学校に表示されます)。",
+    run=lambda acting, submission, data: services.submission_reopen(
+        actor=acting, submission=submission, comment=data["comment"]
+    ),
+    done=lambda submission, _: f"{submission.school.name} の回答を差し戻しました。",
+    back=_back_to,
+    after=_after_reopen,
+    failed=_after_reopen,
+    errors=(SurveyError,),
+)
 
 
 @login_required

@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from manabi.accounts.selectors import Acting
 from manabi.core.csvio import streaming_csv_response
+from manabi.core.steps import step_view
 from manabi.imports import selectors, services
 from manabi.imports.forms import UploadForm
 from manabi.imports.kinds import handler_for
@@ -152,31 +154,24 @@ def job_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "imports/confirm.html", context)
 
 
-@login_required
-@require_POST
-def job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
-    acting = _acting(request)
-    job = access_import_job(acting, job_id)
-    try:
-        services.import_job_commit_request(actor=acting, job=job)
-    except ImportJobError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "登録を始めました。終わるまでこの画面でお待ちください。")
+def _to_job(job: ImportJob) -> HttpResponseBase:
     return redirect("imports:job", job_id=job.pk)
 
 
-@login_required
-@require_POST
-def job_rerun(request: HttpRequest, job_id: int) -> HttpResponse:
-    """「もう一度確認する」: a job whose worker died (or that failed for another reason outside
-    the file) is checked again from its file."""
-    acting = _acting(request)
-    job = access_import_job(acting, job_id)
-    try:
-        services.import_job_rerun(actor=acting, job=job)
-    except ImportJobError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "もう一度確認しています。")
-    return redirect("imports:job", job_id=job.pk)
+job_commit = step_view(
+    access=access_import_job,
+    run=lambda acting, job, data: services.import_job_commit_request(actor=acting, job=job),
+    done="登録を始めました。終わるまでこの画面でお待ちください。",
+    back=_to_job,
+    errors=(ImportJobError,),
+)
+
+# 「もう一度確認する」: a job whose worker died (or that failed for another reason outside
+# the file) is checked again from its file.
+job_rerun = step_view(
+    access=access_import_job,
+    run=lambda acting, job, data: services.import_job_rerun(actor=acting, job=job),
+    done="もう一度確認しています。",
+    back=_to_job,
+    errors=(ImportJobError,),
+)

@@ -28,6 +28,7 @@ from manabi.classes.services import grade_limit
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.students.models import PRESENT_STATUSES, Enrolment, EnrolmentStatus
+from manabi.students.services import enrolment_place
 
 
 @dataclass
@@ -185,37 +186,15 @@ def rollover_place(
     """組編成 in the draft: move a provisional enrolment to another provisional class."""
     if not enrolment.is_provisional:
         raise ValidationError("仮年度の在籍ではありません。")
-    if school_class is not None and (
-        not school_class.is_provisional
-        or school_class.school_id != enrolment.school_id
-        or school_class.fiscal_year != enrolment.fiscal_year
-    ):
+    if school_class is not None and not school_class.is_provisional:
         raise ValidationError({"school_class": "同じ学校の仮年度の学級を選んでください。"})
-    with transaction.atomic():
-        if school_class is not None and number is not None:
-            taken = (
-                Enrolment.objects.filter(school_class=school_class, number=number)
-                .exclude(pk=enrolment.pk)
-                .exists()
-            )
-            if taken:
-                raise ValidationError(
-                    {"number": f"{school_class.label}の出席番号 {number} はすでに使われています。"}
-                )
-        before = (enrolment.school_class_id, enrolment.number)
-        enrolment.school_class = school_class
-        enrolment.number = number
-        if school_class is not None:
-            enrolment.grade = school_class.grade
-        enrolment.save(update_fields=["school_class", "number", "grade"])
-        audit_record(
-            actor=actor,
-            action="students.rollover.place",
-            target=enrolment,
-            subject=enrolment.student,
-            details={"before": list(before), "after": [enrolment.school_class_id, number]},
-        )
-    return enrolment
+    return enrolment_place(
+        actor=actor,
+        enrolment=enrolment,
+        school_class=school_class,
+        number=number,
+        audit_action="students.rollover.place",
+    )
 
 
 @dataclass(frozen=True)

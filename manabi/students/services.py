@@ -245,11 +245,14 @@ def enrolment_place(
     enrolment: Enrolment,
     school_class: SchoolClass | None,
     number: int | None,
+    audit_action: str = "students.enrolment.place",
 ) -> Enrolment:
-    """Put a pupil in a 学級 with a 出席番号 (組編成・出席番号の変更)."""
+    """Put a pupil in a 学級 with a 出席番号 (組編成・出席番号の変更). A live enrolment goes to
+    a live class, a draft one (年次更新) to a draft class."""
     if school_class is not None and (
         school_class.school_id != enrolment.school_id
         or school_class.fiscal_year != enrolment.fiscal_year
+        or school_class.is_provisional != enrolment.is_provisional
     ):
         raise ValidationError({"school_class": "別の学校・年度の学級は選べません。"})
     with transaction.atomic():
@@ -263,7 +266,7 @@ def enrolment_place(
         enrolment.save(update_fields=["school_class", "number", "grade"])
         audit_record(
             actor=actor,
-            action="students.enrolment.place",
+            action=audit_action,
             target=enrolment,
             subject=enrolment.student,
             details={"before": list(before), "after": [enrolment.school_class_id, number]},

@@ -370,6 +370,20 @@ class CommentForm(forms.Form):
     )
 
 
+class ResubmitForm(forms.Form):
+    """再申込: the reason may be rewritten; left out of the request, it stays as it was."""
+
+    motivation = forms.CharField(
+        label="申込の理由・連絡事項",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_motivation(self) -> str | None:
+        return self.cleaned_data["motivation"] if "motivation" in self.data else None
+
+
 class ApproveForm(forms.Form):
     comment = forms.CharField(
         label="コメント(任意)",

@@ -16,6 +16,7 @@ from manabi.core import wareki
 from manabi.core.audit import audit_record
 from manabi.core.csvio import content_disposition
 from manabi.core.formerrors import add_validation_errors
+from manabi.core.steps import step_view
 from manabi.indicators.selectors import framework_for_organisation, items_for_choice
 from manabi.people.models import Staff
 from manabi.records import services
@@ -116,18 +117,13 @@ def record_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     return render(request, "records/record_form.html", {"form": form, "record": record})
 
 
-@login_required
-@require_POST
-def record_withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    record = access_record_for_change(acting, record_id)
-    try:
-        services.manual_record_withdraw(actor=acting, record=record)
-    except HistoryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"「{record.title}」を取り下げました。")
-    return redirect("records:staff_history", staff_id=record.staff_id)
+record_withdraw = step_view(
+    access=access_record_for_change,
+    run=lambda acting, record, data: services.manual_record_withdraw(actor=acting, record=record),
+    done=lambda record, _: f"「{record.title}」を取り下げました。",
+    back=lambda record: redirect("records:staff_history", staff_id=record.staff_id),
+    errors=(HistoryError,),
+)
 
 
 @login_required

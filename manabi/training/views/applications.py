@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from manabi.accounts.selectors import acting_of
+from manabi.core.steps import step_view
 from manabi.training import selectors
 from manabi.training.errors import TrainingError
 from manabi.training.forms import (
@@ -23,6 +24,7 @@ from manabi.training.forms import (
     DecisionForm,
     OverrideForm,
     ReasonForm,
+    ResubmitForm,
     posted_ids,
 )
 from manabi.training.models import Application
@@ -106,54 +108,45 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     )
 
 
-@login_required
-@require_POST
-def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_as_applicant(acting, application_id)
-    try:
-        services.application_withdraw(actor=acting, application=application)
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        messages.success(request, "申込を取り下げました。")
-    return _back(application)
+application_withdraw = step_view(
+    access=access_application_as_applicant,
+    run=lambda acting, application, data: services.application_withdraw(
+        actor=acting, application=application
+    ),
+    done="申込を取り下げました。",
+    back=_back,
+    errors=(TrainingError,),
+)
+
+application_resubmit = step_view(
+    access=access_application_as_applicant,
+    form=ResubmitForm,
+    run=lambda acting, application, data: services.application_resubmit(
+        actor=acting, application=application, motivation=data["motivation"]
+    ),
+    done="再申込しました。承認ルートの最初からやり直します。",
+    back=_back,
+    errors=(TrainingError,),
+)
 
 
-@login_required
-@require_POST
-def application_resubmit(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_as_applicant(acting, application_id)
-    motivation = request.POST.get("motivation")
-    try:
-        services.application_resubmit(actor=acting, application=application, motivation=motivation)
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        messages.success(request, "再申込しました。承認ルートの最初からやり直します。")
-    return _back(application)
+def _cancelled(application: Application, result: tuple[Application, Application | None]) -> str:
+    promoted = result[1]
+    extra = f"補欠の {promoted.person_name} さんが繰り上がりました。" if promoted else ""
+    return f"受講を取り消しました。{extra}"
 
 
-@login_required
-@require_POST
-def application_cancel_view(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_cancel(acting, application_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "取消の理由を入力してください。")
-        return _back(application)
-    try:
-        _, promoted = decisions.application_cancel(
-            actor=acting, application=application, reason=form.cleaned_data["reason"]
-        )
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        extra = f"補欠の {promoted.person_name} さんが繰り上がりました。" if promoted else ""
-        messages.success(request, f"受講を取り消しました。{extra}")
-    return _back(application)
+application_cancel_view = step_view(
+    access=access_application_for_cancel,
+    form=ReasonForm,
+    invalid="取消の理由を入力してください。",
+    run=lambda acting, application, data: decisions.application_cancel(
+        actor=acting, application=application, reason=data["reason"]
+    ),
+    done=_cancelled,
+    back=_back,
+    errors=(TrainingError,),
+)
 
 
 @login_required
@@ -223,114 +216,94 @@ def approve_bulk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def application_approve(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_step(acting, application_id)
-    form = ApproveForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.application_approve(actor=acting, application=application, comment=comment)
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        messages.success(request, f"{application.person_name} さんの申込を承認しました。")
+def _to_queue(request: HttpRequest, application: Application, result: object) -> HttpResponseBase:
     return redirect("training:approval_queue")
 
 
-@login_required
-@require_POST
-def application_reject(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_step(acting, application_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "否決の理由を入力してください。理由は申込者に伝わります。")
-        return _back(application)
-    try:
-        services.application_reject(
-            actor=acting, application=application, reason=form.cleaned_data["reason"]
-        )
-    except TrainingError as exc:
-        _failed(request, exc)
-        return _back(application)
-    messages.success(request, f"{application.person_name} さんの申込を否決しました。")
-    return redirect("training:approval_queue")
+application_approve = step_view(
+    access=access_application_for_step,
+    form=ApproveForm,
+    run=lambda acting, application, data: services.application_approve(
+        actor=acting, application=application, comment=data["comment"]
+    ),
+    done=lambda application, _: f"{application.person_name} さんの申込を承認しました。",
+    back=_back,
+    after=_to_queue,
+    failed=lambda request, application: redirect("training:approval_queue"),
+    errors=(TrainingError,),
+)
 
+application_reject = step_view(
+    access=access_application_for_step,
+    form=ReasonForm,
+    invalid="否決の理由を入力してください。理由は申込者に伝わります。",
+    run=lambda acting, application, data: services.application_reject(
+        actor=acting, application=application, reason=data["reason"]
+    ),
+    done=lambda application, _: f"{application.person_name} さんの申込を否決しました。",
+    back=_back,
+    after=_to_queue,
+    errors=(TrainingError,),
+)
 
-@login_required
-@require_POST
-def application_send_back(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_step(acting, application_id)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "差し戻しの理由を入力してください。")
-        return _back(application)
-    try:
-        services.application_send_back(
-            actor=acting, application=application, reason=form.cleaned_data["reason"]
-        )
-    except TrainingError as exc:
-        _failed(request, exc)
-        return _back(application)
-    messages.success(request, f"{application.person_name} さんの申込を差し戻しました。")
-    return redirect("training:approval_queue")
+application_send_back = step_view(
+    access=access_application_for_step,
+    form=ReasonForm,
+    invalid="差し戻しの理由を入力してください。",
+    run=lambda acting, application, data: services.application_send_back(
+        actor=acting, application=application, reason=data["reason"]
+    ),
+    done=lambda application, _: f"{application.person_name} さんの申込を差し戻しました。",
+    back=_back,
+    after=_to_queue,
+    errors=(TrainingError,),
+)
 
 
 # --- the organiser -----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def application_decide(request: HttpRequest, application_id: int) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_decision(acting, application_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "決定(受講決定・補欠・不採択)を選んでください。")
-        return _back(application)
-    try:
-        decided = decisions.application_decide(
-            actor=acting,
-            application=application,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-        )
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        messages.success(
-            request, f"{decided.person_name} さんを「{decided.get_status_display()}」にしました。"
-        )
+def _after_decision(
+    request: HttpRequest, application: Application, result: object = None
+) -> HttpResponseBase:
     if request.POST.get("next") == "list":
         return redirect("training:programme_applications", programme_id=application.programme_id)
     return _back(application)
 
 
-@login_required
-@require_POST
-def application_completion_override_view(
-    request: HttpRequest, application_id: int
-) -> HttpResponseBase:
-    acting = acting_of(request)
-    application = access_application_for_decision(acting, application_id)
-    form = OverrideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "判定と上書きの理由を入力してください。")
-        return _back(application)
-    try:
-        done = application_completion_override(
-            actor=acting,
-            application=application,
-            completed=form.cleaned_data["completed"],
-            reason=form.cleaned_data["reason"],
-        )
-    except TrainingError as exc:
-        _failed(request, exc)
-    else:
-        messages.success(
-            request, f"{done.person_name} さんを「{done.get_status_display()}」にしました。"
-        )
-    return _back(application)
+def _now_status(application: Application, done: Application) -> str:
+    return f"{done.person_name} さんを「{done.get_status_display()}」にしました。"
+
+
+application_decide = step_view(
+    access=access_application_for_decision,
+    form=DecisionForm,
+    invalid="決定(受講決定・補欠・不採択)を選んでください。",
+    run=lambda acting, application, data: decisions.application_decide(
+        actor=acting,
+        application=application,
+        decision=data["decision"],
+        reason=data["reason"],
+    ),
+    done=_now_status,
+    back=_back,
+    after=_after_decision,
+    failed=_after_decision,
+    errors=(TrainingError,),
+)
+
+
+application_completion_override_view = step_view(
+    access=access_application_for_decision,
+    form=OverrideForm,
+    invalid="判定と上書きの理由を入力してください。",
+    run=lambda acting, application, data: application_completion_override(
+        actor=acting,
+        application=application,
+        completed=data["completed"],
+        reason=data["reason"],
+    ),
+    done=_now_status,
+    back=_back,
+    errors=(TrainingError,),
+)
