@@ -1,8 +1,11 @@
 """The shared harness of the authorisation matrix (``tests/test_authz_matrix.py``).
 
 Each app keeps its own block of entries next to its tests, in ``manabi/<app>/tests/authz.py``
-as ``ENTRIES: dict[str, list[Entry]]`` (URL name → expectations). :func:`collect` gathers
-them; the matrix test walks every URL pattern and fails when one has no entry, so a new page
+as ``ENTRIES: dict[str, list[Entry]]`` (URL name → expectations), together with the helpers
+that build the objects its URLs need; API URLs belong to the app whose view serves them. Only
+URLs of no app (the home page, health check, API schema, admin site) stay in the ``SHARED``
+block of the matrix test. :func:`collect` gathers them (a URL name may be claimed by one block
+only); the matrix test walks every URL pattern and fails when one has no entry, so a new page
 cannot be forgotten.
 
 Expectations are status codes per persona of the fixed cast (``tests.personas.PERSONAS``):
@@ -42,6 +45,13 @@ class Entry:
     # The URL needs the school-affairs cast (tests.school_personas.build_school_cast): it is
     # built once, before the personas try, and ``kwargs`` may call build_school_cast(cast).
     school: bool = False
+
+
+# Who looks after whom in the cast: the board of みなみ市 and the principal of school A see
+# school A and its staff; school B (きた町) is outside both. Managers (system administrators
+# and boards) may also change what they see.
+OVERSEERS_200 = {"system_admin": 200, "board_officer": 200, "principal_a": 200}
+MANAGERS_200 = {"system_admin": 200, "board_officer": 200}
 
 
 def everyone(status: int) -> dict[str, int]:
