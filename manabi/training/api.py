@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -530,7 +531,8 @@ def _with_route(qs: QuerySet[Application]) -> QuerySet[Application]:
 class ApplicationListView(TrainingAPIView):
     @extend_schema(
         summary="受講申込の一覧",
-        description="既定は自分の申込。awaiting=me で自分の承認を待つ申込(承認待ち、古い順)、"
+        description="既定は自分の申込。awaiting=me で自分を待つ申込 (自分の承認を待つ承認待ちと、"
+        "自分が主催する研修の受講決定待ち。待ち始めの古い順)、"
         "programme=<ID> で主催する研修の申込。",
         parameters=[
             OpenApiParameter("awaiting", OpenApiTypes.STR, enum=["me"]),
@@ -546,7 +548,7 @@ class ApplicationListView(TrainingAPIView):
         params = request.query_params
         qs: QuerySet[Application]
         if params.get("awaiting") == "me":
-            qs = _queue(selectors.approval_queue(acting))
+            qs = _queue(selectors.approval_queue(acting), selectors.decision_queue(acting))
         elif params.get("programme"):
             try:
                 programme_id = int(params["programme"])
@@ -566,12 +568,21 @@ class ApplicationListView(TrainingAPIView):
         return pages.get_paginated_response(data)
 
 
-def _queue(steps: QuerySet[ApprovalStep]) -> QuerySet[Application]:
-    """The applications of an approval queue, oldest waiting step first."""
-    since = steps.filter(application=OuterRef("pk")).values("pending_since")[:1]
+def _queue(steps: QuerySet[ApprovalStep], deciding: QuerySet[Application]) -> QuerySet[Application]:
+    """What waits for the person: the applications of their approval queue and those waiting
+    for their decision, oldest first (waiting since the step opened, or since the route's last
+    approval — the submission when the programme has no route)."""
+    pending = steps.filter(application=OuterRef("pk")).values("pending_since")[:1]
+    approved = (
+        ApprovalStep.objects.filter(application=OuterRef("pk"), decided_at__isnull=False)
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
+    )
     return (
-        Application.objects.filter(pk__in=steps.values("application_id"))
-        .annotate(waiting_since=Subquery(since))
+        Application.objects.filter(
+            Q(pk__in=steps.values("application_id")) | Q(pk__in=deciding.values("pk"))
+        )
+        .annotate(waiting_since=Coalesce(Subquery(pending), Subquery(approved), F("submitted_at")))
         .order_by("waiting_since", "pk")
     )
 

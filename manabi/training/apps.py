@@ -25,10 +25,10 @@ class TrainingConfig(AppConfig):
                 roles=frozenset({Role.STAFF, Role.SCHOOL_ADMIN, Role.BOARD, Role.GUEST}),
             ),
             navigation.NavItem(
-                label="承認待ち",
+                label="承認・決定待ち",
                 url_name="training:approval_queue",
                 order=220,
-                roles=frozenset({Role.SCHOOL_ADMIN, Role.BOARD}),
+                roles=frozenset({Role.SCHOOL_ADMIN, Role.BOARD, Role.ORGANIZER}),
             ),
             navigation.NavItem(
                 label="主催研修",

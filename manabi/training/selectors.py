@@ -502,6 +502,28 @@ def participants(programme: TrainingProgramme) -> QuerySet[Application]:
     )
 
 
+def decision_queue(acting: Acting) -> QuerySet[Application]:
+    """受講決定待ち: applications through their approval route, waiting for the decision of
+    the organiser ``acting`` (the programmes they manage), oldest application first. One query
+    whatever the length."""
+    if acting.organisation is None or acting.role not in MANAGER_ROLES:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            status=ApplicationStatus.AWAITING_DECISION, programme__in=programmes_managed(acting)
+        )
+        .select_related("programme", "programme__organiser", "staff", "account", "unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def sees_queue(acting: Acting) -> bool:
+    """「承認待ち・受講決定待ち」: approvers (学校管理職, 教育委員会) and organisers."""
+    if acting.organisation is None:
+        return False
+    return can_approve(acting) or acting.role in MANAGER_ROLES
+
+
 def waitlist(programme: TrainingProgramme) -> QuerySet[Application]:
     return programme.applications.filter(status=ApplicationStatus.WAITLISTED).order_by(
         "waitlist_position", "pk"

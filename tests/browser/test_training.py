@@ -87,7 +87,7 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
 
     # The principal approves from the queue.
     _sign_in(page, cast.account("principal_a").login_id)
-    _menu(page, "承認待ち")
+    _menu(page, "承認・決定待ち")
     queue = page.get_by_role("table", name="承認待ちの受講申込")
     expect(queue).to_contain_text(TITLE)
     queue.get_by_role("link", name="南 花子").click()
@@ -99,18 +99,20 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
     # The board of みなみ市 approves in bulk (two-step sign-in).
     officer = cast.account("board_officer")
     _sign_in(page, officer.login_id, totp_secret=TotpDevice.objects.get(account=officer).secret)
-    _menu(page, "承認待ち")
+    _menu(page, "承認・決定待ち")
     page.get_by_label("南 花子 の申込を選ぶ").check()
     page.get_by_role("button", name="選んだ申込を一括承認").click()
     expect(page.get_by_role("status")).to_contain_text("承認 1 件")
     _sign_out(page)
 
     # The organiser accepts her, records attendance and judges completion.
+    # What waits for the organiser's decision is in their queue, with the programme's list.
     _sign_in(page, cast.account("organizer").login_id)
-    _menu(page, "主催研修")
-    page.get_by_role("link", name=TITLE).click()
+    _menu(page, "承認・決定待ち")
+    deciding = page.get_by_role("table", name="受講決定待ちの受講申込")
+    expect(deciding).to_contain_text("南 花子")
+    deciding.get_by_role("link", name=TITLE).click()
     tabs = page.get_by_role("navigation", name="研修の管理")
-    tabs.get_by_role("link", name="申込・受講決定").click()
     page.get_by_role("button", name="受講決定", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("南 花子 さんを「受講決定」にしました")
     tabs.get_by_role("link", name="出欠").click()
@@ -169,7 +171,7 @@ def test_a_prefectural_school_has_no_municipal_step_and_a_rejection_gives_a_reas
         _sign_out(page)
 
     _sign_in(page, "480002T20000509")
-    _menu(page, "承認待ち")
+    _menu(page, "承認・決定待ち")
     queue = page.get_by_role("table", name="承認待ちの受講申込")
     queue.get_by_role("link", name="県立 一子").click()
     page.get_by_role("button", name="承認する").click()

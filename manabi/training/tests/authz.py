@@ -300,8 +300,9 @@ ENTRIES: dict[str, list[Entry]] = {
     "training:survey_answer": [
         Entry("get", training_seen(403, teacher_a=200), application_id),
     ],
+    # 承認待ち for approvers, 受講決定待ち for organisers.
     "training:approval_queue": [
-        Entry("get", roles(403, principal_a=200, board_officer=200)),
+        Entry("get", roles(403, principal_a=200, board_officer=200, organizer=200)),
     ],
     "training:approve_bulk": [
         Entry("get", signed_in(405)),

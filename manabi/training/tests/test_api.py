@@ -72,12 +72,17 @@ def test_the_whole_life_through_the_api(cast: Cast) -> None:
         content_type="application/json",
     )
     assert body(approved)["status"] == "awaiting_decision"
+    # Now it waits for the organiser: in their "awaiting me", no longer in the board's.
+    waiting = organiser.get("/api/v1/applications/", {"awaiting": "me"})
+    assert [a["id"] for a in body(waiting)["results"]] == [application_id]
+    assert body(board.get("/api/v1/applications/", {"awaiting": "me"}))["results"] == []
     decided = organiser.post(
         f"/api/v1/applications/{application_id}/decide/",
         {"decision": "accepted"},
         content_type="application/json",
     )
     assert body(decided)["status"] == "accepted"
+    assert body(organiser.get("/api/v1/applications/", {"awaiting": "me"}))["results"] == []
     session_id = TrainingProgramme.objects.get(pk=programme_id).sessions.get().pk
     marked = organiser.post(
         f"/api/v1/trainings/{programme_id}/sessions/{session_id}/attendance/",

@@ -155,6 +155,34 @@ def test_approval_queue_runs_a_constant_number_of_queries(
     assert len(response.context["page"].object_list) == 26
 
 
+def test_organisers_queue_lists_what_waits_for_their_decision(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    from manabi.training.models import Application
+    from manabi.training.states import ApplicationStatus
+    from manabi.training.tests.factories import person_at
+
+    made = programme(cast)
+    client = cast.client("organizer")
+    url = reverse("training:approval_queue")
+    _, teacher = person_at(cast.orgs["school_a"], number="20000101")
+    first = applications.application_submit(actor=teacher, programme=made)
+    page = client.get(url).content.decode()
+    assert "受講の決定を待っている申込はありません" in page and "<h2>承認待ち</h2>" not in page
+    Application.objects.filter(pk=first.pk).update(status=ApplicationStatus.AWAITING_DECISION)
+    one = _queries(client, url, {})
+    for index in range(25):
+        _, teacher = person_at(cast.orgs["school_a"], number=f"{20000200 + index}")
+        applications.application_submit(actor=teacher, programme=made)
+    Application.objects.filter(programme=made).update(status=ApplicationStatus.AWAITING_DECISION)
+    with django_assert_num_queries(one):
+        response = client.get(url)
+    assert len(response.context["deciding"].object_list) == 26
+    assert reverse("training:application_detail", args=[first.pk]) in response.content.decode()
+    # A teacher has no queue.
+    assert cast.client("teacher_a").get(url).status_code == 403
+
+
 def test_my_applications_runs_a_constant_number_of_queries(
     cast: Cast, django_assert_num_queries: Any
 ) -> None:

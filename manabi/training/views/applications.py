@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from manabi.accounts.selectors import acting_of
+from manabi.accounts.selectors import NOBODY, acting_of
 from manabi.core.steps import step_view
 from manabi.training import selectors
 from manabi.training.errors import TrainingError
@@ -174,12 +174,25 @@ def application_comment(request: HttpRequest, application_id: int) -> HttpRespon
 
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    """承認待ち, oldest first: a constant number of queries whatever its length."""
+    """What waits for me: 承認待ち (steps of my approval route) and 受講決定待ち (applications to
+    the programmes I organise), oldest first; a constant number of queries whatever their
+    length."""
     acting = acting_of(request)
-    if acting.organisation is None or not selectors.can_approve(acting):
+    if not selectors.sees_queue(acting):
         raise PermissionDenied
-    page = Paginator(selectors.approval_queue(acting), QUEUE_PAGE).get_page(request.GET.get("page"))
-    return render(request, "training/approval_queue.html", {"page": page})
+    approving = selectors.can_approve(acting)
+    page = Paginator(
+        selectors.approval_queue(acting) if approving else selectors.approval_queue(NOBODY),
+        QUEUE_PAGE,
+    ).get_page(request.GET.get("page"))
+    deciding = Paginator(selectors.decision_queue(acting), QUEUE_PAGE).get_page(
+        request.GET.get("decisions")
+    )
+    return render(
+        request,
+        "training/approval_queue.html",
+        {"page": page, "approving": approving, "deciding": deciding},
+    )
 
 
 @login_required
