@@ -10,6 +10,7 @@ from manabi.records import api as records_api
 from manabi.students import api as students_api
 from manabi.students import import_api as roster_import_api
 from manabi.training import api as training_api
+from manabi.training import api_targets as training_targets_api
 
 app_name = "api"
 
@@ -19,6 +20,16 @@ urlpatterns = [
     path("eligibility/compute/", eligibility_api.ComputeView.as_view(), name="eligibility_compute"),
     # 研修 (training): programmes, applications, approvals, decisions, attendance, completion.
     path("trainings/", training_api.ProgrammeListView.as_view(), name="training_list"),
+    path(
+        "trainings/<id:programme_id>/target-exceptions/",
+        training_targets_api.TargetExceptionListView.as_view(),
+        name="training_target_exceptions",
+    ),
+    path(
+        "target-exceptions/<id:exception_id>/",
+        training_targets_api.TargetExceptionDetailView.as_view(),
+        name="training_target_exception",
+    ),
     path(
         "trainings/<id:programme_id>/",
         training_api.ProgrammeDetailView.as_view(),

@@ -117,6 +117,7 @@ class Spec:
     eligibility_training: str = ""
     venue: str = "みらい県総合教育センター 大研修室"
     areas: tuple[str, ...] = field(default=("A",))
+    years: tuple[int | None, int | None] = (None, None)  # 経験年数 (以上, 以下)
 
 
 def d(month: int, day: int) -> date:
@@ -165,6 +166,7 @@ PROGRAMMES: tuple[Spec, ...] = (
     Spec("人権教育 ― 多様性を尊重する学級", PLANNING, VOL, OD, R1, N.ISSUES, ((d(10, 1), "1.0"),), "none", "人権課題の理解と授業での扱い。", visibility=Visibility.PUBLIC, venue="オンデマンド配信", areas=("C",), opens=OPENS, closes=CLOSES),
     Spec("学校安全と防災教育", PLANNING, VOL, IN, R1, N.ISSUES, ((d(1, 26), "3.0"),), "none", "避難訓練の見直しと地域との連携。", areas=("E",), opens=OPENS, closes=CLOSES),
     Spec("キャリア教育 ― 学ぶことと働くことをつなぐ", PLANNING, VOL, LIVE, R1, N.ISSUES, ((d(2, 9), "2.0"),), "none", "キャリア・パスポートの活用。", school_types=("junior_high", "high", "secondary"), opens=OPENS, closes=CLOSES),
+    Spec("若手教員の授業力向上講座(1〜5年目)", SUBJECTS, VOL, IN, R1, N.CAREER, ((d(2, 20), "3.0"),), "none", "互いの授業を見合い、指導案の改善を協議します。経験年数1〜5年目が対象です。", capacity=40, years=(1, 5), opens=OPENS, closes=CLOSES),
     Spec("学校図書館を活用した授業", SUBJECTS, VOL, IN, R1, N.SUBJECT, ((d(2, 25), "3.0"),), "none", "司書教諭・学校司書との連携と探究的な学習。", opens=OPENS, closes=CLOSES),
     Spec("体育 けがを防ぐ運動指導", SUBJECTS, VOL, IN, R1, N.SUBJECT, ((d(6, 17), "3.0"),), "cancelled", "水泳指導と熱中症の予防。", opens=d(4, 10), closes=d(6, 1), venue="みらい県総合運動公園"),
     # 共同主催: the centre with みらい市教育委員会 (public: anyone may apply)
@@ -296,6 +298,8 @@ def _create_programme(spec: Spec, ctx: Context) -> TrainingProgramme:
         format=spec.format,
         target_school_types=join_codes(list(spec.school_types)),
         target_job_titles=join_codes(list(spec.job_titles)),
+        min_years=spec.years[0],
+        max_years=spec.years[1],
         capacity=spec.capacity,
         application_opens=spec.opens,
         application_closes=spec.closes,

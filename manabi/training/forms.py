@@ -588,3 +588,13 @@ class SurveyAnswerForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {q.pk: str(self.cleaned_data.get(f"q{q.pk}") or "") for q in self.questions}
+
+
+class TargetExceptionForm(forms.Form):
+    staff_number = forms.CharField(label="職員番号", max_length=20)
+    reason = forms.CharField(
+        label="許可の理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例: 他県からの転入で、本県での経験年数と通算の経験年数が異なるため。",
+    )

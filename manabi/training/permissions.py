@@ -24,6 +24,7 @@ from manabi.training.models import (
     Notification,
     Session,
     SurveyQuestion,
+    TargetException,
     TrainingProgramme,
 )
 from manabi.training.selectors import (
@@ -54,6 +55,17 @@ def access_programme_for_change(acting: Acting, programme_id: int) -> TrainingPr
     if not manages(acting, programme):
         raise PermissionDenied
     return programme
+
+
+def access_target_exception(acting: Acting, exception_id: int) -> TargetException:
+    """A 対象外の受講の許可, for the managers of its programme (404 for others who cannot see
+    the programme, 403 for those who can but do not manage it)."""
+    exception = TargetException.objects.select_related("programme", "staff").filter(pk=exception_id)
+    found = exception.first()
+    if found is None:
+        raise Http404
+    access_programme_for_change(acting, found.programme_id)
+    return found
 
 
 def can_create(acting: Acting) -> bool:

@@ -35,6 +35,7 @@ from manabi.training.models import (
     Audience,
     IndicatorLink,
     Notification,
+    TargetException,
     TrainingProgramme,
 )
 from manabi.training.states import PARTICIPANTS, ApplicationStatus, ProgrammeStatus
@@ -549,3 +550,25 @@ def notifications_of(acting: Acting) -> QuerySet[Notification]:
 
 def unread_count(acting: Acting) -> int:
     return notifications_of(acting).filter(read_at__isnull=True).count()
+
+
+# --- 経験年数 ----------------------------------------------------------------------------------
+
+
+def first_service_day(staff: Staff) -> date | None:
+    """The first day of service: the earliest 在職期間 of the statutory-training records when
+    there are any, else the start of the earliest (main) assignment; None when neither is
+    recorded."""
+    from manabi.eligibility.models import StaffServicePeriod
+
+    first = StaffServicePeriod.objects.filter(staff=staff).order_by("start").values("start")[:1]
+    for row in first:
+        return row["start"]
+    assignment = Assignment.objects.filter(staff=staff, concurrent=False).order_by("start").first()
+    return assignment.start if assignment else None
+
+
+def target_exceptions_of(programme: TrainingProgramme) -> QuerySet[TargetException]:
+    return programme.target_exceptions.select_related("staff", "granted_by").order_by(
+        "created_at", "pk"
+    )

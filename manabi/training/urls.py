@@ -40,6 +40,12 @@ urlpatterns = [
         name="programme_accept_in_order",
     ),
     path(f"{P}lottery/", decisions.programme_lottery, name="programme_lottery"),
+    path(f"{P}target-exceptions/", decisions.target_exception_add, name="target_exception_add"),
+    path(
+        "target-exceptions/<id:exception_id>/withdraw/",
+        decisions.target_exception_withdraw,
+        name="target_exception_withdraw",
+    ),
     path(f"{P}enrol/", decisions.programme_enrol, name="programme_enrol"),
     path(f"{P}enrol/csv/", decisions.programme_enrol_csv, name="programme_enrol_csv"),
     path(f"{P}enrol/survey/", decisions.programme_enrol_survey, name="programme_enrol_survey"),

@@ -1,7 +1,13 @@
 """Models of the training app, split by concept (programmes; applications and approvals;
 attendance, surveys and notifications)."""
 
-from manabi.training.models.application import Application, ApprovalStep, Comment, Lottery
+from manabi.training.models.application import (
+    Application,
+    ApprovalStep,
+    Comment,
+    Lottery,
+    TargetException,
+)
 from manabi.training.models.participation import (
     SCALE,
     Attendance,
@@ -39,6 +45,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyQuestion",
     "SurveyResponse",
+    "TargetException",
     "TrainingProgramme",
     "join_codes",
     "split_codes",

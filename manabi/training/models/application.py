@@ -213,3 +213,32 @@ class Lottery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id} seed={self.seed}"
+
+
+class TargetException(models.Model):
+    """対象外の受講の許可: the organiser lets one member of staff apply to a programme although
+    their 経験年数 is outside its target years (a transfer from another prefecture, a career
+    change …), with the reason. Audited when granted and when withdrawn."""
+
+    programme = models.ForeignKey(
+        TrainingProgramme, on_delete=models.CASCADE, related_name="target_exceptions"
+    )
+    staff = models.ForeignKey("people.Staff", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("理由")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("許可日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "対象外の受講の許可"
+        verbose_name_plural = "対象外の受講の許可"
+        ordering = ["programme", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "staff"], name="training_target_exception_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} staff={self.staff_id}"

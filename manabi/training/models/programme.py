@@ -22,6 +22,7 @@ from manabi.training.choices import (
     TrainingFormat,
     Visibility,
 )
+from manabi.training.experience import target_label
 from manabi.training.states import ProgrammeStatus
 
 
@@ -153,6 +154,11 @@ class TrainingProgramme(models.Model):
     @property
     def job_titles(self) -> list[str]:
         return split_codes(self.target_job_titles)
+
+    @property
+    def target_years_label(self) -> str:
+        """経験年数 of the target: 「5〜10年目」, or "" when any."""
+        return target_label(self.min_years, self.max_years)
 
     @property
     def school_type_labels(self) -> list[str]:

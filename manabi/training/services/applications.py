@@ -26,10 +26,12 @@ from manabi.people.models import Staff
 from manabi.training import routes
 from manabi.training.choices import ProgrammeKind, StepStatus
 from manabi.training.errors import ErrorCode, TrainingError
+from manabi.training.experience import experience_year, target_label, within_target
 from manabi.training.models import Application, ApprovalStep, Comment, TrainingProgramme
 from manabi.training.selectors import (
     applications_visible,
     audience_paths,
+    first_service_day,
     organiser_accounts,
     participant_accounts,
     route_chain,
@@ -165,6 +167,27 @@ def _check_targets(programme: TrainingProgramme, staff: Staff, unit: Organisatio
         )
 
 
+def _check_years(programme: TrainingProgramme, staff: Staff, today: date | None) -> None:
+    """経験年数: outside the programme's target years, only with the organiser's permission."""
+    if programme.min_years is None and programme.max_years is None:
+        return
+    first = first_service_day(staff)
+    if first is None:
+        return  # not recorded: nothing to check against (the organiser sees 「不明」)
+    on = programme.first_date or today or timezone.localdate()
+    year = experience_year(first, on)
+    if within_target(year, programme.min_years, programme.max_years):
+        return
+    if programme.target_exceptions.filter(staff=staff).exists():
+        return
+    raise TrainingError(
+        ErrorCode.NOT_A_TARGET,
+        f"この研修の対象は経験年数{target_label(programme.min_years, programme.max_years)}です"
+        f"({staff.display_name} さんは{year}年目)。対象外で受講する必要があるときは、研修の主催者に"
+        "「対象外の受講の許可」を依頼してください。",
+    )
+
+
 def _plan_steps(
     application: Application, programme: TrainingProgramme, unit: Organisation | None
 ) -> list[ApprovalStep]:
@@ -274,6 +297,7 @@ def application_submit(
     _check_audience(programme, unit)
     if staff is not None and unit is not None:
         _check_targets(programme, staff, unit)
+        _check_years(programme, staff, today)
     recommender = actor.organisation if on_behalf and actor.role in ON_BEHALF_ROLES else None
     with transaction.atomic():
         locked_programme = TrainingProgramme.objects.select_for_update().get(pk=programme.pk)

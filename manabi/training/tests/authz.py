@@ -81,6 +81,19 @@ def teacher_a_application(cast: Cast) -> Application:
     )
 
 
+def target_exception_of(cast: Cast) -> dict[str, Any]:
+    """teacher_a permitted to take the centre's programme outside its target years."""
+    from manabi.training.models import TargetException
+
+    exception = TargetException.objects.create(
+        programme=centre_programme(cast),
+        staff=cast.staff["teacher_a"],
+        reason="他県からの転入",
+        granted_by=cast.account("organizer"),
+    )
+    return {"exception_id": exception.pk}
+
+
 def application_id(cast: Cast) -> dict[str, Any]:
     return {"application_id": teacher_a_application(cast).pk}
 
@@ -185,6 +198,20 @@ ENTRIES: dict[str, list[Entry]] = {
     ],
     "training:programme_lottery": [
         Entry("post", roles(403, organizer=302, guest=404, no_role=404), programme_id),
+    ],
+    # No form posted: refused with a message, nothing written.
+    "training:target_exception_add": [
+        Entry("get", signed_in(405), programme_id),
+        Entry("post", roles(403, organizer=302, guest=404, no_role=404), programme_id),
+    ],
+    "training:target_exception_withdraw": [
+        Entry("get", signed_in(405), target_exception_of),
+        Entry(
+            "post",
+            roles(403, organizer=302, guest=404, no_role=404),
+            target_exception_of,
+            writes_when_allowed=True,
+        ),
     ],
     "training:programme_enrol": [
         Entry("get", roles(403, organizer=200, guest=404, no_role=404), programme_id),
@@ -355,6 +382,24 @@ ENTRIES: dict[str, list[Entry]] = {
             "post",
             roles(403, anonymous=401, organizer=200, guest=404, no_role=404),
             programme_id,
+            writes_when_allowed=True,
+        ),
+    ],
+    "api:training_target_exceptions": [
+        Entry(
+            "get", roles(403, anonymous=401, organizer=200, guest=404, no_role=404), programme_id
+        ),
+        # No body: 400 for the organiser, nothing written.
+        Entry(
+            "post", roles(403, anonymous=401, organizer=400, guest=404, no_role=404), programme_id
+        ),
+    ],
+    "api:training_target_exception": [
+        Entry("get", roles(405, anonymous=401), target_exception_of),
+        Entry(
+            "delete",
+            roles(403, anonymous=401, organizer=204, guest=404, no_role=404),
+            target_exception_of,
             writes_when_allowed=True,
         ),
     ],

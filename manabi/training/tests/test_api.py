@@ -209,5 +209,7 @@ def test_schema_lists_the_training_api(cast: Cast) -> None:
         "/api/v1/applications/{application_id}/decide/",
         "/api/v1/trainings/{programme_id}/sessions/{session_id}/attendance/",
         "/api/v1/applications/{application_id}/completion/",
+        "/api/v1/trainings/{programme_id}/target-exceptions/",
+        "/api/v1/target-exceptions/{exception_id}/",
     ):
         assert path in text, path

@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from manabi.accounts.selectors import Acting, acting_of
+from manabi.core.steps import step_view
 from manabi.eligibility.selectors import surveys_visible
 from manabi.training import selectors
 from manabi.training.errors import TrainingError
+from manabi.training.experience import target_label
 from manabi.training.forms import (
     DecisionForm,
     EnrolCsvForm,
@@ -22,11 +24,13 @@ from manabi.training.forms import (
     EnrolSearchForm,
     EnrolSurveyForm,
     LotteryForm,
+    TargetExceptionForm,
     posted_ids,
 )
 from manabi.training.models import TrainingProgramme
-from manabi.training.permissions import access_programme_for_change
+from manabi.training.permissions import access_programme_for_change, access_target_exception
 from manabi.training.services import decisions as services
+from manabi.training.services import targets
 from manabi.training.services.decisions import EnrolResult
 from manabi.training.states import ApplicationStatus
 
@@ -61,6 +65,9 @@ def programme_applications(request: HttpRequest, programme_id: int) -> HttpRespo
             "lotteries": programme.lotteries.select_related("drawn_by")[:5],
             "decision_form": DecisionForm(),
             "lottery_form": LotteryForm(),
+            "target_years": target_label(programme.min_years, programme.max_years),
+            "target_exceptions": selectors.target_exceptions_of(programme),
+            "exception_form": TargetExceptionForm(),
         },
     )
 
@@ -226,3 +233,33 @@ def programme_enrol_survey(request: HttpRequest, programme_id: int) -> HttpRespo
     else:
         _report(request, result)
     return redirect("training:programme_enrol", programme_id=programme.pk)
+
+
+# --- 対象外の受講の許可 ------------------------------------------------------------------------
+
+target_exception_add = step_view(
+    access=access_programme_for_change,
+    form=TargetExceptionForm,
+    invalid="職員番号と許可の理由を入力してください。",
+    run=lambda acting, programme, data: targets.target_exception_grant(
+        actor=acting,
+        programme=programme,
+        staff_number=data["staff_number"],
+        reason=data["reason"],
+    ),
+    done=lambda programme, granted: (
+        f"{granted.staff.display_name} さんの対象外の受講を許可しました。"
+    ),
+    back=_applications_page,
+    errors=(TrainingError,),
+)
+
+target_exception_withdraw = step_view(
+    access=access_target_exception,
+    run=lambda acting, exception, data: targets.target_exception_withdraw(
+        actor=acting, exception=exception
+    ),
+    done=lambda exception, _: f"{exception.staff.display_name} さんの許可を取り消しました。",
+    back=lambda exception: _applications_page(exception.programme),
+    errors=(TrainingError,),
+)
