@@ -86,6 +86,11 @@ urlpatterns = [
         training_api.CompletionOverrideView.as_view(),
         name="application_completion",
     ),
+    path(
+        "applications/<id:application_id>/completion/revert/",
+        training_api.CompletionRevertView.as_view(),
+        name="application_completion_revert",
+    ),
     path("history/", records_api.HistoryView.as_view(), name="history"),
     path("history/export", records_api.HistoryExportView.as_view(), name="history_export"),
     path(

@@ -97,6 +97,38 @@ def history_record_from_training(
     return record
 
 
+def history_record_from_training_revoke(
+    *, actor: Acting | None, staff: Staff, source_ref: str, reason: str
+) -> bool:
+    """The completion of a platform training was taken back (修了の判定の取消): its history
+    record goes, with an audit event that keeps what it said and why. False when there was
+    none (a guest, or a completion recorded before records were kept)."""
+    with transaction.atomic():
+        record = (
+            HistoryRecord.objects.select_for_update()
+            .filter(staff=staff, source_ref=source_ref, source=RecordSource.PLATFORM)
+            .first()
+        )
+        if record is None:
+            return False
+        audit_record(
+            actor=actor,
+            action="records.history.revoke",
+            target=record,
+            subject=staff,
+            details={
+                "source_ref": source_ref,
+                "title": record.title,
+                "programme_number": record.programme_number,
+                "start": record.start.isoformat(),
+                "hours": str(record.hours),
+                "reason": reason,
+            },
+        )
+        record.delete()
+    return True
+
+
 # --- a teacher's own records ----------------------------------------------------------------
 
 

@@ -697,6 +697,25 @@ class CompletionOverrideView(TrainingAPIView):
         return Response(ApplicationSerializer(done).data)
 
 
+class CompletionRevertView(TrainingAPIView):
+    @extend_schema(
+        summary="修了の判定の取消(理由は必須)",
+        description="修了・未修了の判定を取り消して受講決定に戻します。修了だった場合は研修受講履歴の"
+        "記録も取り除きます (監査ログに残ります)。",
+        request=ReasonSerializer,
+        responses={200: ApplicationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        acting = self.acting(request)
+        application = access_application_for_decision(acting, application_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = participation.application_completion_revert(
+            actor=acting, application=application, reason=body.validated_data["reason"]
+        )
+        return Response(ApplicationSerializer(done).data)
+
+
 class BulkApproveView(TrainingAPIView):
     @extend_schema(
         summary="一括承認",

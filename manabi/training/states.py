@@ -60,6 +60,7 @@ class ApplicationAction(StrEnum):
     CANCEL = "cancel"
     COMPLETE = "complete"
     FAIL = "fail"
+    REVERT = "revert"
 
 
 A = ApplicationAction
@@ -85,6 +86,8 @@ APPLICATION_TRANSITIONS: dict[ApplicationAction, dict[str, ApplicationStatus]] =
     A.CANCEL: {S.ACCEPTED: S.CANCELLED, S.WAITLISTED: S.CANCELLED},
     A.COMPLETE: {S.ACCEPTED: S.COMPLETED, S.NOT_COMPLETED: S.COMPLETED},
     A.FAIL: {S.ACCEPTED: S.NOT_COMPLETED},
+    # 修了の判定を取り消す: back to a participant, to be judged again.
+    A.REVERT: {S.COMPLETED: S.ACCEPTED, S.NOT_COMPLETED: S.ACCEPTED},
 }
 
 ACTION_LABELS: dict[ApplicationAction, str] = {
@@ -104,6 +107,7 @@ ACTION_LABELS: dict[ApplicationAction, str] = {
     A.CANCEL: "受講を取り消す",
     A.COMPLETE: "修了にする",
     A.FAIL: "未修了にする",
+    A.REVERT: "修了の判定を取り消す",
 }
 
 # Applications that hold (or may still get) a place: one per person per programme counts

@@ -86,6 +86,11 @@ urlpatterns = [
         applications.application_completion_override_view,
         name="application_completion_override",
     ),
+    path(
+        f"{A}completion/revert/",
+        applications.application_completion_revert_view,
+        name="application_completion_revert",
+    ),
     path(f"{A}survey/", participation.survey_answer, name="survey_answer"),
     # The approval queue.
     path("approvals/", applications.approval_queue, name="approval_queue"),

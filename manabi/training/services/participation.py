@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from manabi.accounts.selectors import Acting
 from manabi.core.audit import audit_record
-from manabi.records.services import history_record_from_training
+from manabi.records.services import (
+    history_record_from_training,
+    history_record_from_training_revoke,
+)
 from manabi.training import completion
 from manabi.training.choices import AttendanceStatus, QuestionKind
 from manabi.training.errors import ErrorCode, TrainingError
@@ -251,6 +254,51 @@ def application_completion_override(
             _complete(actor, locked, note=note, hours=outcome.attended_hours, overridden=True)
         else:
             _fail(actor, locked, note=note, overridden=True)
+    return locked
+
+
+def application_completion_revert(
+    *, actor: Acting, application: Application, reason: str
+) -> Application:
+    """修了の判定を取り消す (理由は必須): a completed (or not completed) participant is a
+    participant again, to be judged again; the history record of the completion goes (the
+    records app keeps what it said in the audit log)."""
+    reason = required_reason(reason, "判定の取消")
+    with transaction.atomic():
+        locked = lock_application(application)
+        was = locked.status
+        locked.status = transition(locked.status, A.REVERT)
+        locked.completion_note = f"判定の取消: {reason}"
+        locked.completion_overridden = False
+        locked.completed_at = None
+        locked.save(
+            update_fields=[
+                "status",
+                "completion_note",
+                "completion_overridden",
+                "completed_at",
+                "updated_at",
+            ]
+        )
+        revoked = False
+        if was == ApplicationStatus.COMPLETED and locked.staff is not None:
+            revoked = history_record_from_training_revoke(
+                actor=actor, staff=locked.staff, source_ref=locked.source_ref, reason=reason
+            )
+        audit_application(actor, "revert", locked, was=was, reason=reason, history=revoked)
+        if was == ApplicationStatus.COMPLETED:
+            notify(
+                recipients=participant_accounts(locked),
+                subject=f"修了の判定が取り消されました: {locked.programme.title}",
+                body=(
+                    f"研修「{locked.programme.title}」({locked.programme.number})の修了の判定を"
+                    f"主催者が取り消しました。理由: {reason}"
+                    + ("研修受講履歴からも除きました。" if revoked else "")
+                ),
+                url=application_url(locked),
+                application=locked,
+                exclude=actor.account,
+            )
     return locked
 
 

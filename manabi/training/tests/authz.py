@@ -324,6 +324,11 @@ ENTRIES: dict[str, list[Entry]] = {
     "training:application_completion_override": [
         Entry("post", training_seen(403, organizer=302), application_id),
     ],
+    # Not judged yet (and no reason): refused with a message, nothing written.
+    "training:application_completion_revert": [
+        Entry("get", signed_in(405), application_id),
+        Entry("post", training_seen(403, organizer=302), application_id),
+    ],
     "training:survey_answer": [
         Entry("get", training_seen(403, teacher_a=200), application_id),
     ],
@@ -429,6 +434,9 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("post", training_seen(403, anonymous=401, organizer=400), application_id),
     ],
     "api:application_completion": [
+        Entry("post", training_seen(403, anonymous=401, organizer=400), application_id),
+    ],
+    "api:application_completion_revert": [
         Entry("post", training_seen(403, anonymous=401, organizer=400), application_id),
     ],
 }

@@ -112,6 +112,50 @@ def test_override_with_a_reason(cast: Cast) -> None:
     assert HistoryRecord.objects.get(staff=cast.staff["teacher_a"]).hours == Decimal("3.0")
 
 
+def test_the_organiser_reverts_a_completion_and_the_history_record_follows(cast: Cast) -> None:
+    from django.urls import reverse
+
+    from manabi.core.models import AuditEvent
+
+    made = programme(cast, kind=ProgrammeKind.NOMINATED, sessions=1)
+    [a] = enrolled(cast, made, "teacher_a")
+    mark(cast, made, {a.pk: "present"})
+    participation.programme_judge_completion(actor=organizer(cast), programme=made)
+    assert Application.objects.get(pk=a.pk).status == S.COMPLETED
+    assert HistoryRecord.objects.filter(staff=cast.staff["teacher_a"]).count() == 1
+
+    client = cast.client("organizer")
+    detail = reverse("training:application_detail", args=[a.pk])
+    assert "修了の判定の取消" in client.get(detail).content.decode()
+    url = reverse("training:application_completion_revert", args=[a.pk])
+    client.post(url, {"reason": ""})  # a reason is required: nothing changes
+    assert Application.objects.get(pk=a.pk).status == S.COMPLETED
+    assert cast.client("teacher_a").post(url, {"reason": "x"}).status_code == 403
+    response = client.post(url, {"reason": "出欠の入力誤り(欠席だった)"})
+    assert response.status_code == 302
+    reverted = Application.objects.get(pk=a.pk)
+    assert reverted.status == S.ACCEPTED and reverted.completed_at is None
+    assert "出欠の入力誤り" in reverted.completion_note
+    assert not HistoryRecord.objects.filter(staff=cast.staff["teacher_a"]).exists()
+    revoked = AuditEvent.objects.get(action="records.history.revoke")
+    assert revoked.details["title"] == made.title and "入力誤り" in revoked.details["reason"]
+    assert AuditEvent.objects.filter(action="training.application.revert").exists()
+
+    # Judged again with the corrected attendance: not completed; reverting that keeps no record.
+    mark(cast, made, {a.pk: "absent"})
+    participation.programme_judge_completion(actor=organizer(cast), programme=made)
+    assert Application.objects.get(pk=a.pk).status == S.NOT_COMPLETED
+    again = participation.application_completion_revert(
+        actor=organizer(cast), application=a, reason="再確認"
+    )
+    assert again.status == S.ACCEPTED
+    with pytest.raises(TrainingError) as caught:
+        participation.application_completion_revert(
+            actor=organizer(cast), application=a, reason="もう一度"
+        )
+    assert caught.value.code == ErrorCode.INVALID_TRANSITION
+
+
 def test_min_hours_rule(cast: Cast) -> None:
     made = programme(
         cast,

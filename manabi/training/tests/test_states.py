@@ -45,6 +45,8 @@ EXPECTED: dict[tuple[str, ApplicationAction], ApplicationStatus] = {
     (S.ACCEPTED, A.COMPLETE): S.COMPLETED,
     (S.NOT_COMPLETED, A.COMPLETE): S.COMPLETED,
     (S.ACCEPTED, A.FAIL): S.NOT_COMPLETED,
+    (S.COMPLETED, A.REVERT): S.ACCEPTED,
+    (S.NOT_COMPLETED, A.REVERT): S.ACCEPTED,
 }
 STATES = [NEW, *S.values]
 ALL_PAIRS = [(status, action) for status in STATES for action in A]
@@ -75,9 +77,11 @@ def test_forbidden_transition(status: str, action: ApplicationAction) -> None:
 
 
 def test_final_states_allow_nothing_but_what_the_table_says() -> None:
-    for final in (S.REJECTED, S.WITHDRAWN, S.CANCELLED, S.COMPLETED):
+    for final in (S.REJECTED, S.WITHDRAWN, S.CANCELLED):
         assert application_actions(final) == frozenset()
-    assert application_actions(S.NOT_COMPLETED) == {A.COMPLETE}
+    # A judgement can only be taken back by the organiser (or, not completed, overridden).
+    assert application_actions(S.COMPLETED) == {A.REVERT}
+    assert application_actions(S.NOT_COMPLETED) == {A.COMPLETE, A.REVERT}
 
 
 def test_forbidden_message_is_japanese_and_names_the_state() -> None:

@@ -41,6 +41,7 @@ from manabi.training.services import applications as services
 from manabi.training.services import decisions
 from manabi.training.services.participation import (
     application_completion_override,
+    application_completion_revert,
     survey_open_for,
 )
 from manabi.training.states import ApplicationAction, ApplicationStatus, application_actions
@@ -95,6 +96,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             in (ApplicationStatus.AWAITING_DECISION, ApplicationStatus.WAITLISTED),
             "can_override": managing
             and application.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.NOT_COMPLETED),
+            "can_revert": managing and ApplicationAction.REVERT in possible,
             "survey_open": own
             and survey_open_for(application)
             and application.programme.questions.exists()
@@ -317,6 +319,20 @@ application_completion_override_view = step_view(
         reason=data["reason"],
     ),
     done=_now_status,
+    back=_back,
+    errors=(TrainingError,),
+)
+
+application_completion_revert_view = step_view(
+    access=access_application_for_decision,
+    form=ReasonForm,
+    invalid="判定を取り消す理由を入力してください。",
+    run=lambda acting, application, data: application_completion_revert(
+        actor=acting, application=application, reason=data["reason"]
+    ),
+    done=lambda application, done: (
+        f"{done.person_name} さんの修了の判定を取り消しました(受講決定に戻しました)。"
+    ),
     back=_back,
     errors=(TrainingError,),
 )
