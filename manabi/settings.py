@@ -362,6 +362,9 @@ TASKS = {
 }
 # A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
 # JOB_STALE_MINUTES (its worker died) is marked failed by the reaper and can be run again.
+# WebAuthn (passkeys) relying party: a host name and an origin; empty = the request's.
+WEBAUTHN_RP_ID = env.str("MANABI_WEBAUTHN_RP_ID", default="")
+WEBAUTHN_ORIGIN = env.str("MANABI_WEBAUTHN_ORIGIN", default="")
 JOB_HEARTBEAT_SECONDS = _int("MANABI_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 JOB_STALE_MINUTES = _int("MANABI_JOB_STALE_MINUTES", 15, minimum=1)
 

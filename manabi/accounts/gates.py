@@ -38,7 +38,7 @@ MFA_SETUP = Gate(
     "mfa_setup_required",
     "accounts:mfa_setup",
     "/accounts/mfa/",
-    "この役割では二段階認証(認証アプリ)の設定が必要です。",
+    "この役割では二段階認証(認証アプリかパスキー)の設定が必要です。",
 )
 PASSWORD_EXPIRED = Gate(
     "password_expired",
@@ -58,6 +58,7 @@ def pending_gate(account: Account, acting: Acting) -> Gate | None:
     if (
         mfa_required(acting)
         and not TotpDevice.objects.filter(account=account, confirmed_at__isnull=False).exists()
+        and not account.passkeys.exists()
     ):
         return MFA_SETUP
     if password_expired(account.password_changed_at, timezone.now(), current_policy()):

@@ -218,6 +218,29 @@ class TotpDevice(models.Model):
         return f"TOTP {self.account}"
 
 
+class Passkey(models.Model):
+    """A passkey or security key (WebAuthn) for two-step sign-in (二段階認証), beside the
+    authenticator app. Only the public key is stored; the private key never leaves the
+    device."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField("名前", max_length=60)
+    credential_id = models.CharField("認証情報ID (base64url)", max_length=1400, unique=True)
+    public_key = models.BinaryField("公開鍵 (COSE)")
+    sign_count = models.BigIntegerField("署名カウンタ", default=0)
+    transports: models.JSONField[list[str]] = models.JSONField("接続方法", default=list)
+    created_at = models.DateTimeField("登録日時", default=timezone.now)
+    last_used_at = models.DateTimeField("最後に使った日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "パスキー"
+        verbose_name_plural = "パスキー"
+        ordering = ["account", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account})"
+
+
 class ApiToken(models.Model):
     """An API token; only its SHA-256 is stored. ``Authorization: Token <key>``."""
 

@@ -550,6 +550,11 @@ def has_totp(account: Account) -> bool:
     return TotpDevice.objects.filter(account=account, confirmed_at__isnull=False).exists()
 
 
+def has_second_factor(account: Account) -> bool:
+    """二段階認証 is on: an authenticator app or at least one passkey."""
+    return has_totp(account) or account.passkeys.exists()
+
+
 # --- API tokens -----------------------------------------------------------------------------
 
 API_TOKEN_DAYS = 30

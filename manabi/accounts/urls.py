@@ -1,12 +1,14 @@
 from django.urls import path
 
-from manabi.accounts.views import guests, manage, requests, signin
+from manabi.accounts.views import guests, manage, passkeys, requests, signin
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", signin.LoginView.as_view(), name="login"),
     path("login/verify/", signin.login_mfa, name="login_mfa"),
+    path("login/verify/passkey/options/", passkeys.login_options, name="passkey_login_options"),
+    path("login/verify/passkey/", passkeys.login_verify, name="passkey_login"),
     path("logout/", signin.logout, name="logout"),
     path("onboarding/", signin.onboarding, name="onboarding"),
     path("onboarding/profile/", signin.onboarding_profile, name="onboarding_profile"),
@@ -18,6 +20,9 @@ urlpatterns = [
     path("password/", signin.password_change, name="password_change"),
     path("mfa/", signin.mfa_setup, name="mfa_setup"),
     path("mfa/remove/", signin.mfa_remove, name="mfa_remove"),
+    path("mfa/passkeys/options/", passkeys.register_options, name="passkey_register_options"),
+    path("mfa/passkeys/", passkeys.register, name="passkey_register"),
+    path("mfa/passkeys/<id:passkey_id>/remove/", passkeys.remove, name="passkey_remove"),
     path("acting/", signin.acting_switch, name="acting_switch"),
     path("guest/", guests.guest_register, name="guest_register"),
     path("guest/complete/", guests.guest_complete, name="guest_complete"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from manabi.accounts.models import RegistrationRequest
+from manabi.accounts.models import Passkey, RegistrationRequest
 from manabi.orgs.tests.authz import org
 from tests.authz_harness import (
     MANAGERS_200,
@@ -31,6 +31,16 @@ def role_of(name: str) -> Kwargs:
         "account_id": cast.account(name).pk,
         "role_id": cast.account(name).role_assignments.first().pk,  # type: ignore[union-attr]
     }
+
+
+def teacher_a_passkey(cast: Cast) -> dict[str, Any]:
+    passkey = Passkey.objects.create(
+        account=cast.account("teacher_a"),
+        name="教室のパソコン",
+        credential_id="AAAA",
+        public_key=b"-",
+    )
+    return {"passkey_id": passkey.pk}
 
 
 def filed_request(cast: Cast) -> dict[str, Any]:
@@ -65,6 +75,23 @@ ENTRIES: dict[str, list[Entry]] = {
     "accounts:password_change": [Entry("get", signed_in(200))],
     "accounts:mfa_setup": [Entry("get", signed_in(200))],
     "accounts:mfa_remove": [Entry("get", signed_in(405)), Entry("post", everyone(302))],
+    # Passkeys: options (a challenge in the session, nothing recorded), registering an empty
+    # body (400, nothing written), removing one's own passkey only.
+    "accounts:passkey_register_options": [
+        Entry("get", signed_in(405)),
+        Entry("post", signed_in(200)),
+    ],
+    "accounts:passkey_register": [Entry("get", signed_in(405)), Entry("post", signed_in(400))],
+    "accounts:passkey_remove": [
+        Entry("get", signed_in(405), teacher_a_passkey),
+        Entry("post", roles(404, teacher_a=302), teacher_a_passkey, writes_when_allowed=True),
+    ],
+    # The second step of sign-in with a passkey: nobody is half-way through signing in here.
+    "accounts:passkey_login_options": [
+        Entry("get", everyone(405)),
+        Entry("post", everyone(401)),
+    ],
+    "accounts:passkey_login": [Entry("get", everyone(405)), Entry("post", everyone(401))],
     "accounts:acting_switch": [Entry("get", signed_in(405)), Entry("post", everyone(302))],
     "accounts:guest_register": [Entry("get", signed_in(302, anonymous=200))],
     "accounts:guest_complete": [Entry("get", everyone(302))],

@@ -34,6 +34,7 @@ from manabi.accounts.forms import (
 )
 from manabi.accounts.gates import ACTING_SESSION_KEY, LOGIN_AT_SESSION_KEY, mfa_required
 from manabi.accounts.models import Account, TotpDevice
+from manabi.accounts.passkeys import has_passkey
 from manabi.accounts.services import AccountError
 from manabi.core.audit import audit_record
 
@@ -79,7 +80,7 @@ class LoginView(auth_views.LoginView):
         assert isinstance(account, Account)
         backend = getattr(account, "backend", "django.contrib.auth.backends.ModelBackend")
         next_url = _safe_next(self.request, self.get_redirect_url())
-        if services.has_totp(account):
+        if services.has_second_factor(account):
             self.request.session.cycle_key()
             self.request.session[MFA_PENDING_KEY] = {
                 "account": account.pk,
@@ -110,9 +111,10 @@ def login_mfa(request: HttpRequest) -> HttpResponse:
         messages.info(request, "もう一度ログインIDとパスワードを入力してください。")
         return redirect("accounts:login")
     account = Account.objects.get(pk=pending["account"])
+    has_app = services.has_totp(account)
     form = CodeForm(request.POST or None)
     form.fields["code"].label = "認証アプリの6桁のコード"
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and has_app and form.is_valid():
         if services.totp_verify(account=account, code=form.cleaned_data["code"]):
             del request.session[MFA_PENDING_KEY]
             return _complete_login(request, account, pending["backend"], pending["next"])
@@ -125,7 +127,11 @@ def login_mfa(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", "認証コードが違います。認証アプリに表示されている6桁を入力してください。"
         )
-    return render(request, "accounts/login_mfa.html", {"form": form})
+    return render(
+        request,
+        "accounts/login_mfa.html",
+        {"form": form, "has_app": has_app, "has_passkey": has_passkey(account)},
+    )
 
 
 @require_POST
@@ -305,7 +311,11 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/mfa_status.html",
-            {"device": device, "required": mfa_required(request.acting)},  # type: ignore[attr-defined]
+            {
+                "device": device,
+                "required": mfa_required(request.acting),  # type: ignore[attr-defined]
+                "passkeys": account.passkeys.all(),
+            },
         )
     secret = request.session.get(MFA_SECRET_KEY) or pyotp.random_base32()
     request.session[MFA_SECRET_KEY] = secret
@@ -326,7 +336,12 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/mfa_setup.html",
-        {"form": form, "qr": segno.make(uri, error="m").svg_data_uri(scale=5), "secret": secret},
+        {
+            "form": form,
+            "qr": segno.make(uri, error="m").svg_data_uri(scale=5),
+            "secret": secret,
+            "passkeys": account.passkeys.all(),
+        },
     )
 
 
