@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 
@@ -17,6 +18,8 @@ class NavItem:
     order: int = 100
     # None: every signed-in person; otherwise only these acting roles.
     roles: frozenset[Role] | None = None
+    # A count shown beside the label (未読のお知らせ …): a function of the acting person.
+    badge: Callable[[Any], int] | None = field(default=None, compare=False)
 
     @property
     def url(self) -> str:
@@ -41,3 +44,20 @@ def items_for(role: Role | None) -> list[NavItem]:
 
 def registered() -> Iterable[NavItem]:
     return tuple(_items.values())
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A menu entry as the header shows it, with its badge count (0: none)."""
+
+    label: str
+    url: str
+    count: int = 0
+
+
+def links_for(acting: Any) -> list[NavLink]:
+    """The menu of ``acting`` (an ``Acting``), with each item's badge counted."""
+    return [
+        NavLink(item.label, item.url, item.badge(acting) if item.badge is not None else 0)
+        for item in items_for(acting.role)
+    ]

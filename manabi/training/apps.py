@@ -12,6 +12,7 @@ class TrainingConfig(AppConfig):
         from manabi.accounts.roles import Role
         from manabi.core import navigation
         from manabi.training import checks  # noqa: F401  (registers the system checks)
+        from manabi.training.selectors import unread_count
 
         everyone = frozenset(Role)
         navigation.register(
@@ -37,6 +38,10 @@ class TrainingConfig(AppConfig):
                 roles=frozenset({Role.ORGANIZER, Role.SCHOOL_ADMIN}),
             ),
             navigation.NavItem(
-                label="お知らせ", url_name="training:notifications", order=290, roles=everyone
+                label="お知らせ",
+                url_name="training:notifications",
+                order=290,
+                roles=everyone,
+                badge=unread_count,
             ),
         )
