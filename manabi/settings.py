@@ -362,6 +362,8 @@ TASKS = {
 }
 # A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
 # JOB_STALE_MINUTES (its worker died) is marked failed by the reaper and can be run again.
+# Export files (研修受講履歴の出力) are removed this many days after they were made.
+EXPORT_KEEP_DAYS = _int("MANABI_EXPORT_KEEP_DAYS", 7, minimum=1)
 # WebAuthn (passkeys) relying party: a host name and an origin; empty = the request's.
 WEBAUTHN_RP_ID = env.str("MANABI_WEBAUTHN_RP_ID", default="")
 WEBAUTHN_ORIGIN = env.str("MANABI_WEBAUTHN_ORIGIN", default="")

@@ -67,3 +67,4 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "作成中"
     DONE = "done", "完了"
     FAILED = "failed", "失敗"
+    EXPIRED = "expired", "保存期間切れ(削除済み)"

@@ -19,9 +19,10 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
@@ -520,7 +521,33 @@ def history_export_run(*, export_id: int) -> HistoryExport:
     export.save(
         update_fields=["file", "status", "rows_done", "rows_total", "report", "finished_at"]
     )
+    history_exports_purge()  # the old files go as new ones are made
     return export
+
+
+def history_exports_purge(*, now: datetime | None = None) -> int:
+    """Remove the files of exports made more than ``EXPORT_KEEP_DAYS`` ago (they hold personal
+    data and are meant to be downloaded at once); the export's row stays, marked expired, so
+    the person sees what happened. Returns how many were removed."""
+    before = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = HistoryExport.objects.filter(
+        status__in=(ExportStatus.DONE, ExportStatus.FAILED), finished_at__lt=before
+    )
+    removed = 0
+    for export in old.iterator():
+        name = export.file.name if export.file else ""
+        moved = HistoryExport.objects.filter(pk=export.pk, status=export.status).update(
+            status=ExportStatus.EXPIRED, file=""
+        )
+        if moved:
+            removed += 1
+            if name:
+                export.file.storage.delete(name)
+    if removed:
+        logger.info(
+            "removed %s export files older than %s days", removed, settings.EXPORT_KEEP_DAYS
+        )
+    return removed
 
 
 def export_download(export: HistoryExport) -> FileResponse:

@@ -135,6 +135,37 @@ def test_large_exports_run_in_the_background(
     assert "ダウンロード" in client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.usefixtures("records")
+def test_old_export_files_are_removed_after_the_keeping_time(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    monkeypatch.setattr(exports, "INLINE_ROWS", 1)
+    client = cast.client("board_officer")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("records:export"), {"format": "csv"})
+    old, new = HistoryExport.objects.order_by("pk")
+    assert old.status == new.status == "done" and old.file and new.file
+    old_name = old.file.name
+    HistoryExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    out = StringIO()
+    call_command("records", "purge-exports", stdout=out)
+    assert "7日を過ぎた出力ファイルを 1 件削除しました" in out.getvalue()
+    old.refresh_from_db()
+    assert old.status == "expired" and not old.file
+    assert not old.file.storage.exists(old_name)
+    new.refresh_from_db()
+    assert new.status == "done" and new.file.storage.exists(new.file.name)
+    response = client.get(reverse("records:export_download", args=[old.pk]), follow=True)
+    assert "保存期間(7日)を過ぎたため" in response.content.decode()
+
+
 def test_export_rows_stay_in_constant_batches(cast: Cast) -> None:
     """Rows are read in batches: one query for the records (a cursor) and two per batch
     (育成指標 codes, the people's organisations), never one per row."""

@@ -3,6 +3,7 @@ made in the background, whose page shows the CP932 replacements and the download
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.people.models import Staff
 from manabi.records import exports
-from manabi.records.choices import ExportEncoding, ExportFormat
+from manabi.records.choices import ExportEncoding, ExportFormat, ExportStatus
 from manabi.records.forms import ExportForm
 from manabi.records.models import HistoryExport
 from manabi.records.permissions import access_export, access_history, can_list_history
@@ -116,6 +117,13 @@ def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
 def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     acting = acting_of(request)
     job = access_export(acting, export_id)
+    if job.status == ExportStatus.EXPIRED:
+        messages.info(
+            request,
+            f"保存期間({settings.EXPORT_KEEP_DAYS}日)を過ぎたため、ファイルは削除しました。"
+            "もう一度出力してください。",
+        )
+        return redirect("records:export_job", export_id=job.pk)
     if not job.file:
         messages.info(request, "ファイルはまだできていません。")
         return redirect("records:export_job", export_id=job.pk)
