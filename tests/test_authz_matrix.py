@@ -50,6 +50,12 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, int]] = {
     "/admin/django_tasks_database/dbtaskresult/add/": {"system_admin": 403},
     # Import jobs are made by uploading a file, not by hand.
     "/admin/imports/importjob/add/": {"system_admin": 403},
+    # Read only: history, exports, 育成指標 and dialogue are changed on their own pages.
+    "/admin/records/historyrecord/add/": {"system_admin": 403},
+    "/admin/records/historyexport/add/": {"system_admin": 403},
+    "/admin/indicators/framework/add/": {"system_admin": 403},
+    "/admin/indicators/item/add/": {"system_admin": 403},
+    "/admin/dialogue/dialogue/add/": {"system_admin": 403},
 }
 
 # Patterns that are not pages of manabi (served files) and need no entry.
