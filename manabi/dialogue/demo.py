@@ -16,6 +16,7 @@ from manabi.indicators.models import Item
 from manabi.people.choices import JobTitle
 from manabi.people.models import Assignment, current_assignment_q
 from manabi.records.models import HistoryRecord
+from manabi.training.models import TrainingProgramme
 
 ORDER = 70
 PRINCIPAL = "480002T91000794"  # みらい市立中央小学校の校長 (accounts/demo.py)
@@ -28,20 +29,20 @@ TALKS = (
         "E",
         "端末の活用は校内研修の授業研究会で実践を見合うとよい。学級経営は2学期に学年主任と"
         "相談しながら進めること。",
-        (("2026309412", "ICT 活用実践講座"), ("2026309257", "学級経営講座")),
+        ("ICT 活用入門 ― 1人1台端末の授業", "学級経営講座 ― 安心できる学級づくり"),
     ),
     (
         "中堅として校内研究をどう進めるか。若手の授業を見る機会を増やしたい。",
         "A",
         "研究主任と連携し、授業研究会の司会を担当してみること。授業づくり講座で他校の実践を"
         "知るとよい。",
-        (("2026309731", "授業づくり講座(算数・数学)"),),
+        ("算数 数学的な見方・考え方を働かせる授業",),
     ),
     (
         "特別な支援を要する児童への対応。個別の指導計画の書き方を知りたい。",
         "D",
         "特別支援教育コーディネーターと定期的に話す時間をとること。基礎講座の受講を勧める。",
-        (("2026309188", "特別支援教育基礎講座"), ("", "県特別支援教育研究会 公開授業")),
+        ("特別支援学級の教育課程と授業", "県特別支援教育研究会 公開授業"),
     ),
 )
 
@@ -76,6 +77,15 @@ def build(options: DemoOptions) -> None:
         .values_list("staff_id", flat=True)[:4]
     )
     people = [teacher.staff_id, *colleagues]
+    # Recommended trainings are the demo catalogue's (built before, ORDER 65), linked by
+    # their 研修事業番号; one is another body's and stays unlinked.
+    titles = {title for talk in TALKS for title in talk[3]}
+    catalogue = {
+        title: (number, pk)
+        for title, number, pk in TrainingProgramme.objects.filter(title__in=titles).values_list(
+            "title", "number", "pk"
+        )
+    }
     with transaction.atomic():
         for index, staff_id in enumerate(people):
             if staff_id is None:
@@ -105,12 +115,18 @@ def build(options: DemoOptions) -> None:
                 .values_list("pk", flat=True)[:2]
             )
             Recommendation.objects.bulk_create(
-                Recommendation(dialogue=dialogue, programme_number=number, title=title, order=i)
-                for i, (number, title) in enumerate(recommended)
+                Recommendation(
+                    dialogue=dialogue,
+                    programme_number=catalogue.get(title, ("", None))[0],
+                    programme_id=catalogue.get(title, ("", None))[1],
+                    title=title,
+                    order=i,
+                )
+                for i, title in enumerate(recommended)
             )
             if staff_id == teacher.staff_id:
                 Comment.objects.create(
                     dialogue=dialogue,
                     author=teacher,
-                    body="ありがとうございました。夏休みに ICT 活用実践講座を受講します。",
+                    body="ありがとうございました。勧めていただいた ICT 活用入門を受講します。",
                 )

@@ -75,6 +75,22 @@ class DialogueForm(forms.Form):
             raise forms.ValidationError("受講を勧める研修は20件までにしてください。")
         return result
 
+    @staticmethod
+    def initial_of(dialogue: Any) -> dict[str, Any]:
+        """The form's values for an existing record (to correct it)."""
+        lines = [
+            f"{r.programme_number} {r.title}" if r.programme_number else r.title
+            for r in dialogue.recommendations.all()
+        ]
+        return {
+            "held_on": dialogue.held_on,
+            "topics": dialogue.topics,
+            "advice": dialogue.advice,
+            "history_ids": list(dialogue.history_discussed.all()),
+            "item_ids": list(dialogue.items_discussed.all()),
+            "recommendations": "\n".join(lines),
+        }
+
     def dialogue_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["history_ids"] = [r.pk for r in data["history_ids"]]

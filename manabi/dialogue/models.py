@@ -42,6 +42,7 @@ class Dialogue(models.Model):
     )
     advice = models.TextField("指導・助言")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("最後に直した日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "対話の記録"
@@ -55,11 +56,20 @@ class Dialogue(models.Model):
 
 class Recommendation(models.Model):
     """A training recommended in the dialogue (受講を勧める研修). Stored as the programme
-    number and title as written: the training catalogue may not hold the programme (other
-    providers, next year's catalogue)."""
+    number and title as written — the training catalogue may not hold the programme (other
+    providers, next year's catalogue) — and linked to the catalogue's programme when its
+    研修事業番号 is there, so that the teacher can open it and apply."""
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="recommendations")
     programme_number = models.CharField("研修事業番号", max_length=20, blank=True)
+    programme = models.ForeignKey(
+        "training.TrainingProgramme",
+        verbose_name="研修",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     title = models.CharField("研修名", max_length=200)
     note = models.CharField("ひとこと", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -93,3 +103,27 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+
+class Revision(models.Model):
+    """What a dialogue record said before its author corrected it (編集の履歴): kept so that
+    the teacher and the board can see what changed, and when."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="revisions")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="直した人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField("直した日時", auto_now_add=True)
+    # held_on, topics, advice, recommendations, history, items as they were.
+    before: models.JSONField[dict[str, object]] = models.JSONField("直す前の内容")
+
+    class Meta:
+        verbose_name = "対話の記録の編集履歴"
+        verbose_name_plural = "対話の記録の編集履歴"
+        ordering = ["dialogue", "-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dialogue_id} {self.edited_at:%Y-%m-%d %H:%M}"

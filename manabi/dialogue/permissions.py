@@ -4,6 +4,7 @@
 - Reading: the teacher (their own), school admins and boards (staff in their jurisdiction),
   system administrators.
 - Commenting: the teacher on their own records, and the school admins who read them.
+- Correcting: the school admin who recorded it (what it said before is kept).
 """
 
 from __future__ import annotations
@@ -56,5 +57,21 @@ def can_comment(acting: Acting, dialogue: Dialogue) -> bool:
 def access_dialogue_for_comment(acting: Acting, dialogue_id: int) -> Dialogue:
     dialogue = access_dialogue(acting, dialogue_id)
     if not can_comment(acting, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def can_edit(acting: Acting, dialogue: Dialogue) -> bool:
+    """Only the school admin who recorded it corrects a record (the history of edits stays)."""
+    return (
+        acting.role == Role.SCHOOL_ADMIN
+        and acting.account is not None
+        and dialogue.recorded_by_id == acting.account.pk
+    )
+
+
+def access_dialogue_for_edit(acting: Acting, dialogue_id: int) -> Dialogue:
+    dialogue = access_dialogue(acting, dialogue_id)
+    if not can_edit(acting, dialogue):
         raise PermissionDenied
     return dialogue

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from manabi.accounts.selectors import Acting
-from manabi.dialogue.models import Comment, Dialogue, Recommendation
+from manabi.dialogue.models import Comment, Dialogue, Recommendation, Revision
 from manabi.records.selectors import is_own, staff_with_history_visible
 
 
@@ -34,8 +34,12 @@ def dialogue_detail(dialogue_id: int) -> Dialogue:
         .prefetch_related(
             "history_discussed",
             "items_discussed",
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("order", "pk")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("programme").order_by("order", "pk"),
+            ),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("revisions", queryset=Revision.objects.select_related("edited_by")),
         )
         .get(pk=dialogue_id)
     )
@@ -48,7 +52,7 @@ def recommendations_for(acting: Acting) -> QuerySet[Recommendation]:
         return Recommendation.objects.none()
     return (
         Recommendation.objects.filter(dialogue__staff_id=account.staff_id)
-        .select_related("dialogue")
+        .select_related("dialogue", "programme")
         .order_by("-dialogue__held_on", "order")
     )
 

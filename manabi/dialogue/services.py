@@ -13,11 +13,12 @@ from django.utils import timezone
 from manabi.accounts.selectors import Acting
 from manabi.core import wareki
 from manabi.core.audit import audit_record
-from manabi.dialogue.models import Comment, Dialogue, Recommendation
+from manabi.dialogue.models import Comment, Dialogue, Recommendation, Revision
 from manabi.indicators.models import Item
 from manabi.people.models import Staff
 from manabi.records.models import HistoryRecord
 from manabi.records.selectors import is_own
+from manabi.training.models import TrainingProgramme
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,42 @@ class RecommendationInput:
     title: str
     programme_number: str = ""
     note: str = ""
+
+
+def _checked(
+    staff: Staff, held_on: date, history_ids: Sequence[int], item_ids: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "実施日に未来の日付は入力できません。"})
+    history = list(
+        HistoryRecord.objects.filter(staff=staff, pk__in=history_ids).values_list("pk", flat=True)
+    )
+    if len(history) != len(set(history_ids)):
+        raise ValidationError(
+            {"history_ids": "話題にした研修履歴が見つかりません。選び直してください。"}
+        )
+    items = list(Item.objects.filter(pk__in=item_ids).values_list("pk", flat=True))
+    return history, items
+
+
+def _recommend(dialogue: Dialogue, recommendations: Sequence[RecommendationInput]) -> None:
+    """The recommendations, each linked to the catalogue's programme of its 研修事業番号 (one
+    query for all of them)."""
+    numbers = {r.programme_number for r in recommendations if r.programme_number}
+    programmes = dict(
+        TrainingProgramme.objects.filter(number__in=numbers).values_list("number", "pk")
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            dialogue=dialogue,
+            title=r.title,
+            programme_number=r.programme_number,
+            programme_id=programmes.get(r.programme_number),
+            note=r.note,
+            order=index,
+        )
+        for index, r in enumerate(recommendations)
+    )
 
 
 def dialogue_record(
@@ -44,16 +81,7 @@ def dialogue_record(
         raise ValidationError("学校管理職として操作してください。")
     if is_own(actor, staff.pk):
         raise ValidationError("自分との対話は記録できません。")
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "実施日に未来の日付は入力できません。"})
-    history = list(
-        HistoryRecord.objects.filter(staff=staff, pk__in=history_ids).values_list("pk", flat=True)
-    )
-    if len(history) != len(set(history_ids)):
-        raise ValidationError(
-            {"history_ids": "話題にした研修履歴が見つかりません。選び直してください。"}
-        )
-    items = list(Item.objects.filter(pk__in=item_ids).values_list("pk", flat=True))
+    history, items = _checked(staff, held_on, history_ids, item_ids)
     with transaction.atomic():
         dialogue = Dialogue.objects.create(
             staff=staff,
@@ -66,16 +94,7 @@ def dialogue_record(
         )
         dialogue.history_discussed.set(history)
         dialogue.items_discussed.set(items)
-        Recommendation.objects.bulk_create(
-            Recommendation(
-                dialogue=dialogue,
-                title=r.title,
-                programme_number=r.programme_number,
-                note=r.note,
-                order=index,
-            )
-            for index, r in enumerate(recommendations)
-        )
+        _recommend(dialogue, recommendations)
         audit_record(
             actor=actor,
             action="dialogue.record",
@@ -89,6 +108,74 @@ def dialogue_record(
             },
         )
     return dialogue
+
+
+def _snapshot(dialogue: Dialogue) -> dict[str, object]:
+    return {
+        "held_on": dialogue.held_on.isoformat(),
+        "topics": dialogue.topics,
+        "advice": dialogue.advice,
+        "history": sorted(dialogue.history_discussed.values_list("pk", flat=True)),
+        "items": sorted(dialogue.items_discussed.values_list("pk", flat=True)),
+        "recommendations": [
+            {"programme_number": r.programme_number, "title": r.title, "note": r.note}
+            for r in dialogue.recommendations.order_by("order", "pk")
+        ],
+    }
+
+
+def dialogue_update(
+    *,
+    actor: Acting,
+    dialogue: Dialogue,
+    held_on: date,
+    topics: str,
+    advice: str,
+    history_ids: Sequence[int] = (),
+    item_ids: Sequence[int] = (),
+    recommendations: Sequence[RecommendationInput] = (),
+) -> Dialogue:
+    """The author corrects their record; what it said before is kept (``Revision``) and the
+    change is audited. The caller fetched it through ``access_dialogue_for_edit``."""
+    if actor.account is None or dialogue.recorded_by_id != actor.account.pk:
+        raise ValidationError("記録した本人だけが直せます。")
+    history, items = _checked(dialogue.staff, held_on, history_ids, item_ids)
+    with transaction.atomic():
+        locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+        before = _snapshot(locked)
+        locked.held_on = held_on
+        locked.fiscal_year = wareki.fiscal_year(held_on)
+        locked.topics = topics
+        locked.advice = advice
+        locked.updated_at = timezone.now()
+        after_recommendations = [
+            {"programme_number": r.programme_number, "title": r.title, "note": r.note}
+            for r in recommendations
+        ]
+        after = {
+            "held_on": held_on.isoformat(),
+            "topics": topics,
+            "advice": advice,
+            "history": sorted(history),
+            "items": sorted(items),
+            "recommendations": after_recommendations,
+        }
+        if after == before:
+            return locked  # nothing changed: no revision, no event
+        Revision.objects.create(dialogue=locked, edited_by=actor.account, before=before)
+        locked.save(update_fields=["held_on", "fiscal_year", "topics", "advice", "updated_at"])
+        locked.history_discussed.set(history)
+        locked.items_discussed.set(items)
+        locked.recommendations.all().delete()
+        _recommend(locked, recommendations)
+        audit_record(
+            actor=actor,
+            action="dialogue.update",
+            target=locked,
+            subject=locked.staff,
+            details={"changed": sorted(k for k in after if after[k] != before[k])},
+        )
+    return locked
 
 
 def dialogue_comment(*, actor: Acting, dialogue: Dialogue, body: str) -> Comment:

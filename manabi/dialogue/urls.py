@@ -9,4 +9,5 @@ urlpatterns = [
     path("staff/<id:staff_id>/new/", views.dialogue_new, name="dialogue_new"),
     path("<id:dialogue_id>/", views.dialogue_detail, name="dialogue_detail"),
     path("<id:dialogue_id>/comments/", views.comment_add, name="comment_add"),
+    path("<id:dialogue_id>/edit/", views.dialogue_edit, name="dialogue_edit"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +21,10 @@ from manabi.dialogue.forms import CommentForm, DialogueForm
 from manabi.dialogue.permissions import (
     access_dialogue,
     access_dialogue_for_comment,
+    access_dialogue_for_edit,
     access_staff_for_dialogue,
     can_comment,
+    can_edit,
     can_list_dialogues,
     can_record_dialogue,
 )
@@ -68,21 +72,22 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def dialogue_new(request: HttpRequest, staff_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    staff = access_staff_for_dialogue(acting, staff_id)
+def _form_choices(staff: Any) -> dict[str, Any]:
     year = wareki.fiscal_year(timezone.localdate())
     history = HistoryRecord.objects.filter(staff=staff, fiscal_year__gte=year - 2).order_by(
         "-start"
     )
     items = items_for_choice(framework_for_organisation(current_main_organisation(staff), year))
+    return {"history": history, "items": items}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_new(request: HttpRequest, staff_id: int) -> HttpResponse:
+    acting = acting_of(request)
+    staff = access_staff_for_dialogue(acting, staff_id)
     form = DialogueForm(
-        request.POST or None,
-        history=history,
-        items=items,
-        initial={"held_on": timezone.localdate()},
+        request.POST or None, initial={"held_on": timezone.localdate()}, **_form_choices(staff)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,6 +104,32 @@ def dialogue_new(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_edit(request: HttpRequest, dialogue_id: int) -> HttpResponse:
+    """The author corrects the record; the page shows that the earlier text is kept."""
+    acting = acting_of(request)
+    dialogue = access_dialogue_for_edit(acting, dialogue_id)
+    form = DialogueForm(
+        request.POST or None,
+        initial=DialogueForm.initial_of(dialogue),
+        **_form_choices(dialogue.staff),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dialogue_update(actor=acting, dialogue=dialogue, **form.dialogue_fields())
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "対話の記録を直しました。直す前の内容は編集履歴に残ります。")
+            return redirect("dialogue:dialogue_detail", dialogue_id=dialogue.pk)
+    return render(
+        request,
+        "dialogue/dialogue_form.html",
+        {"form": form, "staff": dialogue.staff, "dialogue": dialogue},
+    )
+
+
+@login_required
 @require_GET
 def dialogue_detail(request: HttpRequest, dialogue_id: int) -> HttpResponse:
     acting = acting_of(request)
@@ -112,6 +143,7 @@ def dialogue_detail(request: HttpRequest, dialogue_id: int) -> HttpResponse:
             "dialogue": dialogue,
             "own": is_own(acting, dialogue.staff_id),
             "can_comment": can_comment(acting, dialogue),
+            "can_edit": can_edit(acting, dialogue),
             "comment_form": CommentForm(),
         },
     )

@@ -343,3 +343,16 @@ def test_a_transfer_is_in_flight() -> None:
     transfer = Transfer.objects.get(status="pending")
     assert transfer.from_school.name == "みらい市立中央小学校"
     assert transfer.to_school is not None and transfer.to_school.name == "みらい市立東小学校"
+
+
+@pytest.mark.django_db
+def test_dialogue_recommendations_link_to_the_demo_catalogue() -> None:
+    from manabi.dialogue.models import Recommendation
+    from manabi.training.models import TargetException, TrainingProgramme
+
+    linked = Recommendation.objects.filter(programme__isnull=False)
+    assert linked.exists()
+    assert all(r.programme_number == r.programme.number for r in linked.select_related("programme"))
+    assert Recommendation.objects.filter(programme__isnull=True, programme_number="").exists()
+    years = TrainingProgramme.objects.get(title="若手教員の授業力向上講座(1〜5年目)")
+    assert years.target_years_label == "1〜5年目" and not TargetException.objects.exists()

@@ -40,6 +40,19 @@ ENTRIES: dict[str, list[Entry]] = {
     "dialogue:dialogue_detail": [
         Entry("get", roles(404, teacher_a=200, **OVERSEERS_200), teacher_a_dialogue, True),
     ],
+    # Only its author corrects a record; an empty form is shown again, nothing written.
+    "dialogue:dialogue_edit": [
+        Entry(
+            "get",
+            roles(404, principal_a=200, teacher_a=403, system_admin=403, board_officer=403),
+            teacher_a_dialogue,
+        ),
+        Entry(
+            "post",
+            roles(404, principal_a=200, teacher_a=403, system_admin=403, board_officer=403),
+            teacher_a_dialogue,
+        ),
+    ],
     # Without a comment: back with a message, nothing written.
     "dialogue:comment_add": [
         Entry("get", signed_in(405), teacher_a_dialogue),

@@ -122,3 +122,76 @@ def test_dialogues_stay_out_of_history_exports(cast: Cast) -> None:
     response = cast.client("principal_a").post(reverse("records:export"), {"format": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "学級経営の研修を受けるとよい" not in body
+
+
+def test_recommendations_link_to_the_catalogue_by_their_programme_number(cast: Cast) -> None:
+    from manabi.training.tests.factories import programme
+
+    made = programme(cast, title="学級経営講座")
+    dialogue = services.dialogue_record(
+        actor=acting_for(cast.account("principal_a")),
+        staff=cast.staff["teacher_a"],
+        held_on=date(2025, 10, 1),
+        topics="振り返り",
+        advice="研修を勧める",
+        recommendations=[
+            RecommendationInput("学級経営講座", made.number),
+            RecommendationInput("他の機関の講座", "X-1"),
+            RecommendationInput("番号のない研修"),
+        ],
+    )
+    linked = [r.programme_id for r in dialogue.recommendations.order_by("order")]
+    assert linked == [made.pk, None, None]
+    page = cast.client("teacher_a").get(reverse("dialogue:dialogue_list")).content.decode()
+    assert reverse("training:programme_detail", args=[made.pk]) in page
+    detail = cast.client("teacher_a").get(reverse("dialogue:dialogue_detail", args=[dialogue.pk]))
+    assert reverse("training:programme_detail", args=[made.pk]) in detail.content.decode()
+
+
+def test_the_author_corrects_a_record_and_the_earlier_text_is_kept(cast: Cast) -> None:
+    dialogue = _record(cast)
+    url = reverse("dialogue:dialogue_edit", args=[dialogue.pk])
+    principal = cast.client("principal_a")
+    form = principal.get(url).content.decode()
+    assert "2026309001 学級経営講座" in form and "編集履歴" in form
+    response = principal.post(
+        url,
+        {
+            "held_on": "2025-10-02",
+            "topics": "2年目の振り返り(訂正)",
+            "advice": "学級経営の研修を受けるとよい",
+            "recommendations": "2026309001 学級経営講座\n生徒指導の基礎",
+        },
+    )
+    assert response.status_code == 302
+    dialogue.refresh_from_db()
+    assert dialogue.topics == "2年目の振り返り(訂正)" and dialogue.held_on == date(2025, 10, 2)
+    assert dialogue.updated_at is not None
+    assert [r.title for r in dialogue.recommendations.order_by("order")] == [
+        "学級経営講座",
+        "生徒指導の基礎",
+    ]
+    [revision] = dialogue.revisions.all()
+    assert revision.before["topics"] == "2年目の振り返りと来年度の目標"
+    assert revision.before["held_on"] == "2025-10-01" and revision.before["history"]
+    event = AuditEvent.objects.get(action="dialogue.update")
+    assert event.details["changed"] == ["held_on", "history", "recommendations", "topics"]
+    # The teacher sees the correction and what it said before; she cannot edit it.
+    teacher = cast.client("teacher_a")
+    page = teacher.get(reverse("dialogue:dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert "編集履歴" in page and "2年目の振り返りと来年度の目標" in page
+    assert "記録を直す" not in page
+    assert teacher.get(url).status_code == 403
+    # Saving the same again adds no revision.
+    services.dialogue_update(
+        actor=acting_for(cast.account("principal_a")),
+        dialogue=dialogue,
+        held_on=date(2025, 10, 2),
+        topics="2年目の振り返り(訂正)",
+        advice="学級経営の研修を受けるとよい",
+        recommendations=[
+            RecommendationInput("学級経営講座", "2026309001"),
+            RecommendationInput("生徒指導の基礎"),
+        ],
+    )
+    assert dialogue.revisions.count() == 1
