@@ -110,18 +110,40 @@ def dialogue_record(
     return dialogue
 
 
-def _snapshot(dialogue: Dialogue) -> dict[str, object]:
+def _content(
+    held_on: date,
+    topics: str,
+    advice: str,
+    history: Sequence[int],
+    items: Sequence[int],
+    recommendations: Sequence[RecommendationInput],
+) -> dict[str, object]:
+    """What a record says, as kept in its edit history (and compared to see a change)."""
     return {
-        "held_on": dialogue.held_on.isoformat(),
-        "topics": dialogue.topics,
-        "advice": dialogue.advice,
-        "history": sorted(dialogue.history_discussed.values_list("pk", flat=True)),
-        "items": sorted(dialogue.items_discussed.values_list("pk", flat=True)),
+        "held_on": held_on.isoformat(),
+        "topics": topics,
+        "advice": advice,
+        "history": sorted(history),
+        "items": sorted(items),
         "recommendations": [
             {"programme_number": r.programme_number, "title": r.title, "note": r.note}
-            for r in dialogue.recommendations.order_by("order", "pk")
+            for r in recommendations
         ],
     }
+
+
+def _snapshot(dialogue: Dialogue) -> dict[str, object]:
+    return _content(
+        dialogue.held_on,
+        dialogue.topics,
+        dialogue.advice,
+        list(dialogue.history_discussed.values_list("pk", flat=True)),
+        list(dialogue.items_discussed.values_list("pk", flat=True)),
+        [
+            RecommendationInput(r.title, r.programme_number, r.note)
+            for r in dialogue.recommendations.order_by("order", "pk")
+        ],
+    )
 
 
 def dialogue_update(
@@ -148,18 +170,7 @@ def dialogue_update(
         locked.topics = topics
         locked.advice = advice
         locked.updated_at = timezone.now()
-        after_recommendations = [
-            {"programme_number": r.programme_number, "title": r.title, "note": r.note}
-            for r in recommendations
-        ]
-        after = {
-            "held_on": held_on.isoformat(),
-            "topics": topics,
-            "advice": advice,
-            "history": sorted(history),
-            "items": sorted(items),
-            "recommendations": after_recommendations,
-        }
+        after = _content(held_on, topics, advice, history, items, recommendations)
         if after == before:
             return locked  # nothing changed: no revision, no event
         Revision.objects.create(dialogue=locked, edited_by=actor.account, before=before)

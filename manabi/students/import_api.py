@@ -6,6 +6,7 @@ whose 別表1 Excel入力 scope of 児童生徒名簿 is the whole school."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -166,6 +167,16 @@ class RosterImportDetailView(ApiView):
         return Response(ImportJobSerializer(job).data)
 
 
+def _step(acting: Acting, job_id: int, step: Callable[..., ImportJob]) -> Response:
+    """Register, or check again: 202 with the job, 409 when its state does not allow it."""
+    job = _roster_job(acting, job_id)
+    try:
+        job = step(actor=acting, job=job)
+    except ImportJobError as exc:
+        return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
+    return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
 class RosterImportCommitView(ApiView):
     @extend_schema(
         summary="確認済みの名簿を登録する",
@@ -176,13 +187,7 @@ class RosterImportCommitView(ApiView):
         responses={202: ImportJobSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, job_id: int) -> Response:
-        acting = self.acting(request)
-        job = _roster_job(acting, job_id)
-        try:
-            job = import_job_commit_request(actor=acting, job=job)
-        except ImportJobError as exc:
-            return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
-        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return _step(self.acting(request), job_id, import_job_commit_request)
 
 
 class RosterImportRerunView(ApiView):
@@ -196,13 +201,7 @@ class RosterImportRerunView(ApiView):
         responses={202: ImportJobSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, job_id: int) -> Response:
-        acting = self.acting(request)
-        job = _roster_job(acting, job_id)
-        try:
-            job = import_job_rerun(actor=acting, job=job)
-        except ImportJobError as exc:
-            return error_response("import_refused", str(exc), status.HTTP_409_CONFLICT)
-        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return _step(self.acting(request), job_id, import_job_rerun)
 
 
 class OneRosterQuerySerializer(serializers.Serializer[Any]):

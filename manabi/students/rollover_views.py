@@ -3,6 +3,8 @@ switch on 1 April. For the school's record managers (whole school)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,15 +40,20 @@ def _draft_class(school: Organisation, class_id: int, to_year: int) -> SchoolCla
     return found
 
 
+def _where(acting: Acting) -> tuple[Organisation, date, int, rollover.RolloverState]:
+    """The school, today, the year rolled over from, and where its roll-over stands."""
+    school = _school(acting)
+    today = timezone.localdate()
+    from_year = rollover.rollover_from_year(school, today)
+    return school, today, from_year, rollover.rollover_state(school, from_year)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def overview(request: HttpRequest) -> HttpResponse:
     """The state of the roll-over; 「進級の案を作る」 (again, after a confirmation)."""
     acting = acting_of(request)
-    school = _school(acting)
-    today = timezone.localdate()
-    from_year = rollover.rollover_from_year(school, today)
-    state = rollover.rollover_state(school, from_year)
+    school, today, from_year, state = _where(acting)
     if request.method == "POST":
         if state.prepared and request.POST.get("confirm") != "1":
             return render(request, "students/rollover_prepare_confirm.html", {"state": state})
@@ -125,10 +132,7 @@ def draft_class(request: HttpRequest, class_id: int) -> HttpResponse:
 def apply(request: HttpRequest) -> HttpResponse:
     """「新年度に切り替える」: the confirmation, then the switch (from 1 April)."""
     acting = acting_of(request)
-    school = _school(acting)
-    today = timezone.localdate()
-    from_year = rollover.rollover_from_year(school, today)
-    state = rollover.rollover_state(school, from_year)
+    school, today, from_year, state = _where(acting)
     if request.method == "POST":
         try:
             report = rollover.rollover_apply(
