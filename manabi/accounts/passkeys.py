@@ -34,7 +34,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from manabi.accounts.models import Account, Passkey
+from manabi.accounts.gates import mfa_required
+from manabi.accounts.models import Account, Passkey, TotpDevice
 from manabi.core.acting import Acting
 from manabi.core.audit import audit_record
 
@@ -143,7 +144,17 @@ def passkey_register(
     return passkey
 
 
-def passkey_remove(*, actor: Acting | Account, passkey: Passkey) -> None:
+def passkey_remove(*, actor: Acting, passkey: Passkey) -> None:
+    """Remove a passkey of one's own; the last second factor of a role that requires one
+    stays (set up another first)."""
+    account = passkey.account
+    others = account.passkeys.exclude(pk=passkey.pk).exists()
+    has_app = TotpDevice.objects.filter(account=account, confirmed_at__isnull=False).exists()
+    if mfa_required(actor) and not others and not has_app:
+        raise PasskeyError(
+            "この役割では二段階認証が必須です。最後のパスキーを削除する前に、認証アプリか"
+            "別のパスキーを設定してください。"
+        )
     with transaction.atomic():
         audit_record(
             actor=actor,

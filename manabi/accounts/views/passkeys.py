@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from manabi.accounts import passkeys
-from manabi.accounts.gates import mfa_required
 from manabi.accounts.models import Account
 from manabi.accounts.passkeys import PasskeyError
 from manabi.accounts.views.signin import (
@@ -67,17 +66,12 @@ def register(request: HttpRequest) -> JsonResponse:
 def remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
     account = _account(request)
     passkey = get_object_or_404(account.passkeys, pk=passkey_id)
-    others = account.passkeys.exclude(pk=passkey.pk).exists()
-    from manabi.accounts.services import has_totp
-
-    if mfa_required(acting_of(request)) and not others and not has_totp(account):
-        messages.error(
-            request,
-            "この役割では二段階認証が必須です。最後のパスキーを削除する前に、認証アプリか別のパスキーを設定してください。",
-        )
-        return redirect("accounts:mfa_setup")
-    passkeys.passkey_remove(actor=acting_of(request), passkey=passkey)
-    messages.success(request, f"パスキー「{passkey.name}」を削除しました。")
+    try:
+        passkeys.passkey_remove(actor=acting_of(request), passkey=passkey)
+    except PasskeyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"パスキー「{passkey.name}」を削除しました。")
     return redirect("accounts:mfa_setup")
 
 
