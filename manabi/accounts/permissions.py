@@ -10,7 +10,7 @@ from django.urls import reverse
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from manabi.accounts.models import Account, RegistrationRequest, RoleAssignment
+from manabi.accounts.models import Account, Passkey, RegistrationRequest, RoleAssignment
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting, accounts_in_jurisdiction, acting_for
 from manabi.orgs.models import Organisation
@@ -131,3 +131,11 @@ def access_organisation_for_letters(acting: Acting, organisation_id: int) -> Org
         return organisations_in_jurisdiction(acting).get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise Http404 from None
+
+
+def access_own_passkey(acting: Acting, passkey_id: int) -> Passkey:
+    """A passkey of the signed-in person's own account; anyone else's is 404."""
+    passkey = Passkey.objects.filter(pk=passkey_id, account=acting.account).first()
+    if acting.account is None or passkey is None:
+        raise Http404
+    return passkey

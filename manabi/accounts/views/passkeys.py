@@ -10,12 +10,13 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from manabi.accounts import passkeys
 from manabi.accounts.models import Account
 from manabi.accounts.passkeys import PasskeyError
+from manabi.accounts.permissions import access_own_passkey
 from manabi.accounts.views.signin import (
     MFA_MAX_TRIES,
     MFA_PENDING_KEY,
@@ -64,8 +65,7 @@ def register(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
-    account = _account(request)
-    passkey = get_object_or_404(account.passkeys, pk=passkey_id)
+    passkey = access_own_passkey(acting_of(request), passkey_id)
     try:
         passkeys.passkey_remove(actor=acting_of(request), passkey=passkey)
     except PasskeyError as exc:
