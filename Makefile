@@ -5,6 +5,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3.11
 PORT ?= 8000
+# Test workers (pytest-xdist): "auto" is one per CPU; 0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
@@ -40,7 +42,7 @@ demo: setup
 	$(BIN)/manabi demo --port $(PORT) $(if $(RESET),--reset) $(if $(SIZE),--size $(SIZE))
 
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
