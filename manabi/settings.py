@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "manabi.core.middleware.RequestIdMiddleware",
+    "manabi.core.middleware.ApiErrorMiddleware",
     "manabi.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -372,13 +373,14 @@ JOB_STALE_MINUTES = _int("MANABI_JOB_STALE_MINUTES", 15, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "manabi.core.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "manabi.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "manabi.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "manabi API",
@@ -389,6 +391,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # <id:…> in a URL (manabi.core.converters): a database id of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
+    # Choice sets that several fields share get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RecordCategoryEnum": "manabi.records.choices.RecordCategory",
+        "TrainingFormatEnum": "manabi.records.choices.TrainingFormat",
+        "ProgrammeKindEnum": "manabi.training.choices.ProgrammeKind",
+        "ApiErrorCodeEnum": "manabi.core.api.GENERIC_CODES",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------------

@@ -11,12 +11,12 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from manabi.accounts import services
 from manabi.accounts.gates import pending_gate
 from manabi.accounts.models import Account, normalize_login_id
 from manabi.accounts.selectors import acting_for
+from manabi.core.api import ApiView, error_responses, error_serializer
 
 
 class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
@@ -26,10 +26,16 @@ class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
 
 @extend_schema(
     request=TokenRequestSerializer,
-    responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+    responses={
+        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        **error_responses(
+            error_serializer("TokenError", ("invalid_login", "locked_out")),
+            (400, 403, 429),
+        ),
+    },
     summary="API トークンの発行",
 )
-class TokenView(APIView):
+class TokenView(ApiView):
     """Exchange a login ID and password for a token (same lock-out as the web sign-in)."""
 
     authentication_classes: list[type[BaseAuthentication]] = []
@@ -77,7 +83,7 @@ class MeSerializer(serializers.Serializer[Any]):
 
 
 @extend_schema(responses=MeSerializer, summary="ログイン中の利用者")
-class MeView(APIView):
+class MeView(ApiView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request: Request) -> Response:

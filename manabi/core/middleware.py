@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from manabi.core import requestcontext
 
@@ -34,6 +34,36 @@ class RequestIdMiddleware:
         finally:
             requestcontext.request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class ApiErrorMiddleware:
+    """Under ``/api/`` every error is JSON in the API's one shape, whoever answered it.
+
+    The API views answer their own errors (``manabi.core.api.exception_handler``); this
+    catches the rest: an unknown URL or an id the URL cannot hold (404 from the resolver), a
+    bad request refused before any view (400), and a server error (500, with the request id
+    and nothing internal). The error itself is still logged by Django.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from manabi.core.api import error_body
+
+            body = error_body(response.status_code, getattr(request, "request_id", None))
+            replaced = JsonResponse(body, status=response.status_code)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+                if response.has_header(header):
+                    replaced[header] = response[header]
+            return replaced
         return response
 
 

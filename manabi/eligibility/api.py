@@ -16,8 +16,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from manabi.core.api import ApiView
 from manabi.eligibility.engine import Job, LeaveKind, Outcome, SchoolType, ServiceKind
 from manabi.eligibility.interface import (
     ErrorCode,
@@ -111,7 +111,7 @@ ComputeErrorsSerializer = inline_serializer(
     request=ComputeRequestSerializer,
     responses={200: ComputeResponseSerializer, 400: ComputeErrorsSerializer},
 )
-class ComputeView(APIView):
+class ComputeView(ApiView):
     """POST the input JSON, get the output JSON; computes only, stores nothing."""
 
     permission_classes = [IsAuthenticated]

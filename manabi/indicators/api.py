@@ -9,9 +9,9 @@ from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from manabi.accounts.selectors import acting_of
+from manabi.core.api import ApiView
 from manabi.indicators.models import Framework, Item
 from manabi.indicators.selectors import frameworks_visible
 
@@ -41,7 +41,7 @@ class FrameworkSerializer(serializers.ModelSerializer[Framework]):
         fields = ["id", "board", "board_code", "name", "fiscal_year", "stages", "areas", "items"]
 
 
-class FrameworkListView(APIView):
+class FrameworkListView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -11,20 +11,18 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from manabi.accounts.selectors import Acting, acting_of
+from manabi.core.api import ApiView, IdField, error_response, error_responses, error_serializer
 from manabi.core.audit import audit_record
 from manabi.core.csvio import CONTENT_TYPES, content_disposition
 from manabi.people.models import Staff
@@ -107,7 +105,7 @@ class ManualRecordSerializer(serializers.Serializer[Any]):
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     indicator_item_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=IdField(), required=False, default=list, max_length=100
     )
 
 
@@ -115,7 +113,7 @@ class ReturnSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=1000)
 
 
-ErrorSerializer = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+HistoryErrorSerializer = error_serializer("HistoryError", ("conflict",))
 
 FILTER_PARAMETERS = [
     OpenApiParameter("staff", OpenApiTypes.INT, description="教職員の ID(自分の履歴は省略可)"),
@@ -125,46 +123,54 @@ FILTER_PARAMETERS = [
 ]
 
 
-def _int(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ParseError(f"{name} は整数で指定してください。")
-    return int(raw)
+class HistoryQuerySerializer(serializers.Serializer[Any]):
+    """The filters of the list and the export, checked before the database sees them."""
+
+    staff = IdField(required=False, allow_null=True, default=None)
+    fiscal_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
+    )
+    category = serializers.ChoiceField(choices=RecordCategory.values, required=False, default="")
+    organisation = IdField(required=False, allow_null=True, default=None)
+    limit = serializers.IntegerField(
+        required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT
+    )
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10**9)
+    format = serializers.ChoiceField(
+        choices=ExportFormat.values, required=False, default=ExportFormat.CSV.value
+    )
+    encoding = serializers.ChoiceField(
+        choices=ExportEncoding.values, required=False, default=ExportEncoding.UTF8.value
+    )
 
 
-def _filters(request: Request, acting: Acting) -> tuple[HistoryFilters, Staff | None]:
+def _query(request: Request) -> dict[str, Any]:
+    query = HistoryQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+def _filters(query: dict[str, Any], acting: Acting) -> tuple[HistoryFilters, Staff | None]:
     """Query parameters as filters. Without ``staff``, people who cannot list others get
     their own history."""
-    staff_id = _int(request, "staff")
-    category = request.query_params.get("category", "")
-    if category and category not in RecordCategory.values:
-        raise ParseError("category が正しくありません。")
     staff = None
-    if staff_id is not None:
-        staff = access_history(acting, staff_id)
+    if query["staff"] is not None:
+        staff = access_history(acting, query["staff"])
     elif not can_list_history(acting):
         if not has_own_history(acting):
-            raise ParseError("staff を指定してください。")
+            raise serializers.ValidationError({"staff": ["staff を指定してください。"]})
         assert acting.account is not None
         staff = access_history(acting, acting.account.staff_id or 0)
     filters = HistoryFilters(
-        fiscal_year=_int(request, "fiscal_year"),
-        organisation_id=_int(request, "organisation"),
-        category=category,
+        fiscal_year=query["fiscal_year"],
+        organisation_id=query["organisation"],
+        category=query["category"],
         staff_id=staff.pk if staff else None,
     )
     return filters, staff
 
 
-def _validation_errors(exc: ValidationError) -> Response:
-    if hasattr(exc, "error_dict"):
-        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-
-
-class HistoryView(APIView):
+class HistoryView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -175,16 +181,16 @@ class HistoryView(APIView):
         ),
         parameters=[
             *FILTER_PARAMETERS,
-            OpenApiParameter("limit", OpenApiTypes.INT),
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1〜{MAX_LIMIT}"),
             OpenApiParameter("offset", OpenApiTypes.INT),
         ],
         responses={200: HistoryListSerializer},
     )
     def get(self, request: Request) -> Response:
         acting = acting_of(request._request)
-        filters, staff = _filters(request, acting)
-        limit = min(_int(request, "limit") or DEFAULT_LIMIT, MAX_LIMIT)
-        offset = _int(request, "offset") or 0
+        query = _query(request)
+        filters, staff = _filters(query, acting)
+        limit, offset = query["limit"], query["offset"]
         records = history_in_scope(acting, filters).select_related("staff", "confirmed_by")
         total = records.count()
         page = list(
@@ -206,14 +212,18 @@ class HistoryView(APIView):
         summary="校内研修・自主研修の記録(本人)",
         description="自分の校内研修・研究(other_ii)又は自主研修(other_iii)を記録し、学校管理職の確認待ちにします。",
         request=ManualRecordSerializer,
-        responses={201: HistoryRecordSerializer, 400: OpenApiResponse(description="入力の誤り")},
+        responses={
+            201: HistoryRecordSerializer,
+            **error_responses(HistoryErrorSerializer, (400, 403)),
+        },
     )
     def post(self, request: Request) -> Response:
         acting = acting_of(request._request)
         if not has_own_history(acting):
-            return Response(
-                {"detail": "教職員として登録されたアカウントだけが記録できます。"},
-                status=status.HTTP_403_FORBIDDEN,
+            return error_response(
+                "permission_denied",
+                "教職員として登録されたアカウントだけが記録できます。",
+                status.HTTP_403_FORBIDDEN,
             )
         data = ManualRecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -221,14 +231,12 @@ class HistoryView(APIView):
         staff = Staff.objects.get(pk=acting.account.staff_id)
         try:
             record = services.manual_record_submit(actor=acting, staff=staff, **data.validated_data)
-        except ValidationError as exc:
-            return _validation_errors(exc)
         except HistoryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+            return error_response("permission_denied", str(exc), status.HTTP_403_FORBIDDEN)
         return Response(HistoryRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class HistoryConfirmView(APIView):
+class HistoryConfirmView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -236,7 +244,7 @@ class HistoryConfirmView(APIView):
         request=None,
         responses={
             200: HistoryRecordSerializer,
-            409: OpenApiResponse(description="既に確認済み、又は差し戻し中"),
+            **error_responses(HistoryErrorSerializer, (409,)),
         },
     )
     def post(self, request: Request, record_id: int) -> Response:
@@ -245,17 +253,17 @@ class HistoryConfirmView(APIView):
         try:
             record = services.history_record_confirm(actor=acting, record=record)
         except HistoryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return error_response("conflict", str(exc), status.HTTP_409_CONFLICT)
         return Response(HistoryRecordSerializer(record).data)
 
 
-class HistoryReturnView(APIView):
+class HistoryReturnView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         summary="研修受講履歴の差し戻し(学校管理職)",
         request=ReturnSerializer,
-        responses={200: HistoryRecordSerializer, 409: OpenApiResponse(description="確認済み等")},
+        responses={200: HistoryRecordSerializer, **error_responses(HistoryErrorSerializer, (409,))},
     )
     def post(self, request: Request, record_id: int) -> Response:
         acting = acting_of(request._request)
@@ -267,11 +275,11 @@ class HistoryReturnView(APIView):
                 actor=acting, record=record, reason=data.validated_data["reason"]
             )
         except HistoryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return error_response("conflict", str(exc), status.HTTP_409_CONFLICT)
         return Response(HistoryRecordSerializer(record).data)
 
 
-class HistoryExportView(APIView):
+class HistoryExportView(ApiView):
     permission_classes = [IsAuthenticated]
 
     def perform_content_negotiation(
@@ -305,13 +313,9 @@ class HistoryExportView(APIView):
     )
     def get(self, request: Request) -> HttpResponseBase:
         acting = acting_of(request._request)
-        filters, staff = _filters(request, acting)
-        fmt = request.query_params.get("format", ExportFormat.CSV.value)
-        encoding = request.query_params.get("encoding", ExportEncoding.UTF8.value)
-        if fmt not in ExportFormat.values:
-            raise ParseError("format は csv か xlsx で指定してください。")
-        if encoding not in ExportEncoding.values:
-            raise ParseError("encoding は utf-8-sig か cp932 で指定してください。")
+        query = _query(request)
+        filters, staff = _filters(query, acting)
+        fmt, encoding = query["format"], query["encoding"]
         name = f"研修受講履歴_{staff.staff_number if staff else '一覧'}.{fmt}"
         rows = history_in_scope(acting, filters).count()
         exports.audit_export(
@@ -360,7 +364,13 @@ class CoverageSerializer(serializers.Serializer[Any]):
     unlinked = _UnlinkedSerializer(many=True, help_text="育成指標に紐づいていない確認済みの研修")
 
 
-class CoverageView(APIView):
+class CoverageQuerySerializer(serializers.Serializer[Any]):
+    fiscal_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
+    )
+
+
+class CoverageView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -375,7 +385,9 @@ class CoverageView(APIView):
 
         acting = acting_of(request._request)
         staff = access_history(acting, staff_id)
-        fiscal_year = _int(request, "fiscal_year")
+        query = CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        fiscal_year = query.validated_data["fiscal_year"]
         if not is_own(acting, staff.pk):
             audit_record(
                 actor=acting,

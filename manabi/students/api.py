@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from manabi.classes.models import SchoolClass
 from manabi.classes.selectors import classes_in_reach
-from manabi.core.api import ApiView, Pages, error_responses, error_serializer
+from manabi.core.api import ApiView, Pages, error_responses, error_serializer, page_of
 from manabi.core.audit import audit_record
 from manabi.students import transfers
 from manabi.students.models import Enrolment, Transfer
@@ -61,11 +61,7 @@ class PupilSerializer(serializers.Serializer[Enrolment]):
         return enrolment.school_class.label if enrolment.school_class else ""
 
 
-class PupilPageSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = PupilSerializer(many=True)
+PupilPageSerializer = page_of("PupilPage", PupilSerializer)
 
 
 class RosterQuerySerializer(serializers.Serializer[Any]):

@@ -24,7 +24,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from manabi.accounts.selectors import Acting
-from manabi.core.api import ApiView, Pages, error_response
+from manabi.core.api import (
+    ID_SCHEMA,
+    ApiView,
+    IdField,
+    Pages,
+    error_response,
+    page_of,
+    query_id,
+)
 from manabi.orgs.models import Organisation, SchoolType
 from manabi.people.choices import JobTitle
 from manabi.training import selectors
@@ -165,14 +173,14 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(
         max_length=30, required=False, allow_blank=True, default="", help_text="空なら自動採番"
     )
-    organiser = serializers.IntegerField(
+    organiser = IdField(
         help_text="主催の組織ID(既定: 操作する人の組織)",
         required=False,
         allow_null=True,
         default=None,
     )
     co_organisers = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=IdField(), required=False, default=list, max_length=100
     )
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2999)
     number_category = serializers.ChoiceField(
@@ -190,9 +198,15 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     target_job_titles = serializers.ListField(
         child=serializers.ChoiceField(choices=JobTitle.choices), required=False, default=list
     )
-    min_years = serializers.IntegerField(required=False, allow_null=True, default=None)
-    max_years = serializers.IntegerField(required=False, allow_null=True, default=None)
-    capacity = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    min_years = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=60
+    )
+    max_years = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=60
+    )
+    capacity = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=100_000
+    )
     application_opens = serializers.DateField(required=False, allow_null=True, default=None)
     application_closes = serializers.DateField(required=False, allow_null=True, default=None)
     visibility = serializers.ChoiceField(
@@ -207,7 +221,7 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     )
     survey_required = serializers.BooleanField(required=False, default=False)
     indicator_items = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
+        child=IdField(), required=False, default=list, max_length=200
     )
     sessions = SessionSerializer(many=True, required=False, default=list)
     publish = serializers.BooleanField(
@@ -253,11 +267,16 @@ class ApplicationSerializer(serializers.Serializer[Application]):
 
 
 class ApplySerializer(serializers.Serializer[Any]):
-    staff = serializers.IntegerField(
+    staff = IdField(
         required=False, allow_null=True, default=None, help_text="代理申込・推薦する教職員のID"
     )
     recommendation_rank = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, help_text="推薦順位"
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=10_000,
+        help_text="推薦順位",
     )
     motivation = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -276,9 +295,7 @@ class DecideSerializer(serializers.Serializer[Any]):
 
 
 class BulkApproveSerializer(serializers.Serializer[Any]):
-    applications = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, max_length=1000
-    )
+    applications = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -303,7 +320,7 @@ BulkResultSerializer = inline_serializer(
 
 
 class MarkSerializer(serializers.Serializer[Any]):
-    application = serializers.IntegerField()
+    application = IdField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
 
 
@@ -341,17 +358,19 @@ CATALOGUE_PARAMETERS = [
 
 class CatalogueQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    organiser = serializers.IntegerField(required=False, allow_null=True, default=None)
+    organiser = IdField(required=False, allow_null=True, default=None)
     format = serializers.ChoiceField(choices=TrainingFormat.choices, required=False, default="")
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False, default="")
     category = serializers.ChoiceField(choices=RecordCategory.choices, required=False, default="")
-    fiscal_year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fiscal_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
+    )
     date_from = serializers.DateField(required=False, allow_null=True, default=None)
     date_to = serializers.DateField(required=False, allow_null=True, default=None)
     open = serializers.BooleanField(required=False, default=False)
     school_type = serializers.ChoiceField(choices=SchoolType.choices, required=False, default="")
     job_title = serializers.ChoiceField(choices=JobTitle.choices, required=False, default="")
-    indicator_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    indicator_item = IdField(required=False, allow_null=True, default=None)
     sort = serializers.ChoiceField(
         choices=list(selectors.SORTS), required=False, default=selectors.DEFAULT_SORT
     )
@@ -365,7 +384,7 @@ class ProgrammeListView(TrainingAPIView):
     @extend_schema(
         summary="研修の検索(カタログ)",
         parameters=CATALOGUE_PARAMETERS,
-        responses={200: ProgrammeSerializer(many=True), **ERRORS},
+        responses={200: page_of("ProgrammePage", ProgrammeSerializer), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         query = CatalogueQuerySerializer(data=request.query_params)
@@ -398,6 +417,11 @@ class ProgrammeListView(TrainingAPIView):
         if organiser is None:
             raise TrainingError(ErrorCode.PERMISSION_DENIED, "この組織の研修は登録できません。")
         co = list(selectors.co_organiser_choices().filter(pk__in=data["co_organisers"]))
+        if missing := sorted(set(data["co_organisers"]) - {o.pk for o in co}):
+            ids = "、".join(str(i) for i in missing[:5])
+            raise exceptions.ValidationError(
+                {"co_organisers": [f"共催にできる組織が見つかりません (ID {ids})。"]}
+            )
         made = programmes.programme_create(
             actor=acting,
             number=data["number"],
@@ -536,12 +560,12 @@ class ApplicationListView(TrainingAPIView):
         "programme=<ID> で主催する研修の申込。",
         parameters=[
             OpenApiParameter("awaiting", OpenApiTypes.STR, enum=["me"]),
-            OpenApiParameter("programme", OpenApiTypes.INT),
+            OpenApiParameter("programme", ID_SCHEMA),
             OpenApiParameter("status", OpenApiTypes.STR, enum=ApplicationStatus.values),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={200: ApplicationSerializer(many=True), **ERRORS},
+        responses={200: page_of("ApplicationPage", ApplicationSerializer), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         acting = self.acting(request)
@@ -549,13 +573,7 @@ class ApplicationListView(TrainingAPIView):
         qs: QuerySet[Application]
         if params.get("awaiting") == "me":
             qs = _queue(selectors.approval_queue(acting), selectors.decision_queue(acting))
-        elif params.get("programme"):
-            try:
-                programme_id = int(params["programme"])
-            except ValueError:
-                raise exceptions.ValidationError(
-                    {"programme": ["整数で指定してください。"]}
-                ) from None
+        elif (programme_id := query_id(request, "programme")) is not None:
             programme = access_programme_for_change(acting, programme_id)
             qs = selectors.programme_applications(programme)
         else:

@@ -90,7 +90,9 @@ def test_create_then_confirm(cast: Cast) -> None:
     assert done.status_code == 200 and done.json()["counts"] is True
     assert cast.client("principal_a").post(confirm).status_code == 409
     returned = cast.client("principal_a").post(
-        reverse("api:history_return", args=[record["id"]]), {"reason": "x"}
+        reverse("api:history_return", args=[record["id"]]),
+        {"reason": "x"},
+        content_type="application/json",
     )
     assert returned.status_code == 409
     assert HistoryRecord.objects.get().confirmed_by == cast.account("principal_a")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from manabi.accounts.selectors import Acting
 from manabi.core.audit import audit_record
 from manabi.core.kana import search_key
+from manabi.indicators.models import Item
 from manabi.orgs.models import Organisation, OrganisationKind
 from manabi.orgs.selectors import ancestors
 from manabi.training.choices import (
@@ -204,6 +205,11 @@ def _set_links(
     co_organisers: Sequence[Organisation],
     indicator_item_ids: Sequence[int],
 ) -> None:
+    wanted = set(indicator_item_ids)
+    known = set(Item.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if missing := sorted(wanted - known):
+        ids = "、".join(str(i) for i in missing[:5])
+        raise ValidationError({"indicator_items": f"育成指標の項目が見つかりません (ID {ids})。"})
     programme.co_organisers.set([o for o in co_organisers if o.pk != programme.organiser_id])
     programme.indicator_links.exclude(item_id__in=list(indicator_item_ids)).delete()
     have = set(programme.indicator_links.values_list("item_id", flat=True))
