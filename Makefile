@@ -16,11 +16,12 @@ export UV_NO_CONFIG := 1
 # requirements/tools.txt, pinned with hashes).
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: help setup demo test lint bench format clean
+.PHONY: help setup demo test fuzz lint bench format clean
 
 help:
 	@echo "make demo    build a fictional prefecture on SQLite and serve http://127.0.0.1:$(PORT)"
 	@echo "make test    run the whole test suite"
+	@echo "make fuzz    fuzz the API from its OpenAPI schema with a larger, random budget"
 	@echo "make lint    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make bench   run the benchmarks under bench/"
 
@@ -43,6 +44,12 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite fuzzes every API operation with a small fixed budget; this runs a larger, random
+# one (FUZZ_EXAMPLES per operation, persona and mode).
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	MANABI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n $(PYTEST_WORKERS) tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
