@@ -183,8 +183,6 @@ class ApiView(APIView):
 # would reach the database as an overflow). URLs take the same (manabi.core.converters).
 MAX_ID = 10**18 - 1
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-# The largest count or amount a client may send to a 32-bit integer column.
-MAX_INT32 = 2**31 - 1
 
 
 class IdField(serializers.IntegerField):
