@@ -24,7 +24,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
@@ -99,12 +99,15 @@ def _accounts_json() -> str:
 
 @pytest.fixture
 def app(tokens: dict[str, str]) -> Iterator[WSGIHandler]:
-    # The WSGI handler closes the connection at the end of each request; inside the test's
-    # transaction that would drop it (Django's test client does the same disconnect).
+    # The WSGI handler closes the connection at the start and the end of each request; inside
+    # the test's transaction that would drop it (PostgreSQL; SQLite's in-memory test database
+    # ignores it). Django's test client disconnects the same way.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield WSGIHandler()
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
