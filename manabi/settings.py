@@ -15,6 +15,8 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from manabi.core.converters import ID_SCHEMA
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -392,7 +394,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # <id:…> in a URL (manabi.core.converters): a database id of at most 18 digits.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
+    "PATH_CONVERTER_OVERRIDES": {"id": ID_SCHEMA},
     # Choice sets that several fields share get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "RecordCategoryEnum": "manabi.records.choices.RecordCategory",

@@ -27,6 +27,7 @@ from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from manabi.accounts.selectors import Acting, acting_of
+from manabi.core.converters import MAX_ID
 
 logger = logging.getLogger("manabi.api")
 
@@ -179,18 +180,21 @@ class ApiView(APIView):
         return acting_of(request._request)
 
 
-# The largest id a client may send (18 digits: within a 64-bit integer column; longer ones
-# would reach the database as an overflow). URLs take the same (manabi.core.converters).
-MAX_ID = 10**18 - 1
-ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-
-
 class IdField(serializers.IntegerField):
     """A database id from a client: an integer from 1 to ``MAX_ID``."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class FiscalYearField(serializers.IntegerField):
+    """A 年度 in the Western calendar (令和7年度 = 2025)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2999)
         super().__init__(**kwargs)
 
 

@@ -4,6 +4,11 @@ length, and SQLite or PostgreSQL would fail on it with a server error)."""
 
 from __future__ import annotations
 
+# The largest id a client may send, in a URL, a query string or a body (18 digits: within a
+# 64-bit integer column; longer ones would reach the database as an overflow).
+MAX_ID = 10**18 - 1
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
 
 class IdConverter:
     regex = "[0-9]{1,18}"

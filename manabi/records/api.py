@@ -22,7 +22,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from manabi.accounts.selectors import Acting, acting_of
-from manabi.core.api import ApiView, IdField, error_response, error_responses, error_serializer
+from manabi.core.api import (
+    ApiView,
+    FiscalYearField,
+    IdField,
+    error_response,
+    error_responses,
+    error_serializer,
+)
 from manabi.core.audit import audit_record
 from manabi.core.csvio import CONTENT_TYPES, content_disposition
 from manabi.people.models import Staff
@@ -127,9 +134,7 @@ class HistoryQuerySerializer(serializers.Serializer[Any]):
     """The filters of the list and the export, checked before the database sees them."""
 
     staff = IdField(required=False, allow_null=True, default=None)
-    fiscal_year = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
-    )
+    fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
     category = serializers.ChoiceField(choices=RecordCategory.values, required=False, default="")
     organisation = IdField(required=False, allow_null=True, default=None)
     limit = serializers.IntegerField(
@@ -365,9 +370,7 @@ class CoverageSerializer(serializers.Serializer[Any]):
 
 
 class CoverageQuerySerializer(serializers.Serializer[Any]):
-    fiscal_year = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
-    )
+    fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
 
 
 class CoverageView(ApiView):

@@ -25,14 +25,15 @@ from rest_framework.response import Response
 
 from manabi.accounts.selectors import Acting
 from manabi.core.api import (
-    ID_SCHEMA,
     ApiView,
+    FiscalYearField,
     IdField,
     Pages,
     error_response,
     page_of,
     query_id,
 )
+from manabi.core.converters import ID_SCHEMA
 from manabi.orgs.models import Organisation, SchoolType
 from manabi.people.choices import JobTitle
 from manabi.training import selectors
@@ -182,7 +183,7 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     co_organisers = serializers.ListField(
         child=IdField(), required=False, default=list, max_length=100
     )
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2999)
+    fiscal_year = FiscalYearField(min_value=2000)
     number_category = serializers.ChoiceField(
         choices=NumberCategory.choices, default=NumberCategory.OTHER
     )
@@ -362,9 +363,7 @@ class CatalogueQuerySerializer(serializers.Serializer[Any]):
     format = serializers.ChoiceField(choices=TrainingFormat.choices, required=False, default="")
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False, default="")
     category = serializers.ChoiceField(choices=RecordCategory.choices, required=False, default="")
-    fiscal_year = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1900, max_value=2999
-    )
+    fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
     date_from = serializers.DateField(required=False, allow_null=True, default=None)
     date_to = serializers.DateField(required=False, allow_null=True, default=None)
     open = serializers.BooleanField(required=False, default=False)
