@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,16 +16,15 @@ from manabi.access.decisions import can
 from manabi.access.functions import Action, functions
 from manabi.access.selectors import acting_school_id, target_of_class, target_of_lesson
 from manabi.classes.models import LessonClass, SchoolClass
-from manabi.core.api import ApiView, error_responses, error_serializer
+from manabi.core.api import ApiView, IdField, error_responses, error_serializer
 
-MAX_ID = 2**62
 ERROR = error_serializer("PermissionCheckError")
 
 
 class CheckQuerySerializer(serializers.Serializer[Any]):
-    function = serializers.ChoiceField(choices=[])
+    function = serializers.ChoiceField(choices=[], help_text="機能のキー (例: roster.students)")
     action = serializers.ChoiceField(choices=Action.choices)
-    lesson = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    lesson = IdField(required=False, help_text="授業クラスの id")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,9 +42,7 @@ class CheckQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-CheckQuerySerializer._declared_fields["class"] = serializers.IntegerField(
-    required=False, min_value=1, max_value=MAX_ID
-)
+CheckQuerySerializer._declared_fields["class"] = IdField(required=False, help_text="学級の id")
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
@@ -66,17 +62,7 @@ class PermissionCheckView(ApiView):
         summary="権限の判定 (別表1)",
         description="ログイン中の利用者(操作中の役割)が、学級又は授業クラスに対して機能の操作を"
         "できるかを返します。理由も日本語で返します。",
-        parameters=[
-            OpenApiParameter(
-                "function",
-                OpenApiTypes.STR,
-                required=True,
-                description="機能のキー (例: roster.students)",
-            ),
-            OpenApiParameter("action", OpenApiTypes.STR, required=True, enum=Action.values),
-            OpenApiParameter("class", OpenApiTypes.INT, description="学級の id"),
-            OpenApiParameter("lesson", OpenApiTypes.INT, description="授業クラスの id"),
-        ],
+        parameters=[CheckQuerySerializer],
         responses={200: DecisionSerializer, **error_responses(ERROR, (400, 401, 404))},
     )
     def get(self, request: Request) -> Response:

@@ -18,10 +18,13 @@ from manabi.accounts.models import Account, normalize_login_id
 from manabi.accounts.selectors import acting_for
 from manabi.core.api import ApiView, error_responses, error_serializer
 
+LOGIN_ID_MAX = 64  # Account.login_id
+PASSWORD_MAX = 4096  # longer is no password anyone types; refused before hashing it
+
 
 class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
-    login_id = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False)
+    login_id = serializers.CharField(max_length=LOGIN_ID_MAX)
+    password = serializers.CharField(trim_whitespace=False, max_length=PASSWORD_MAX)
 
 
 @extend_schema(

@@ -210,10 +210,40 @@ def query_id(request: Request, name: str) -> int | None:
     return value
 
 
+MAX_PAGE = 10**6
+
+
+class PageQuerySerializer(serializers.Serializer[Any]):
+    """``?page=`` and ``?page_size=`` of a paginated list, checked as ``Pages`` uses them.
+
+    Put it in ``extend_schema(parameters=[…])`` so that the schema states the bounds."""
+
+    page = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, help_text="ページ番号 (1 から)"
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=100, help_text="1ページの件数 (1〜100, 既定 20)"
+    )
+
+
 class Pages(PageNumberPagination):
+    """Page-number pagination that answers 400 for a malformed or out-of-range ``page`` or
+    ``page_size`` (DRF's own silently falls back to the default size)."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        query = PageQuerySerializer(
+            data={
+                k: request.query_params[k]
+                for k in ("page", "page_size")
+                if k in request.query_params
+            }
+        )
+        query.is_valid(raise_exception=True)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def page_of(name: str, item: Any) -> Any:

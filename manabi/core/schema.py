@@ -47,7 +47,15 @@ class AutoSchema(SpectacularAutoSchema):
         if isinstance(field, serializers.TimeField):
             # A time of day without an offset; OpenAPI's "time" format demands one.
             return {"type": "string", "pattern": TIME_PATTERN, "example": "09:30"}
-        return super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
+            # ``many=True, max_length=…`` is checked by the ListSerializer, not by a validator,
+            # so drf-spectacular does not see it.
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+        return schema
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         operation = super().get_operation(*args, **kwargs)

@@ -20,13 +20,19 @@ from rest_framework.response import Response
 from manabi.core.api import ApiView
 from manabi.eligibility.engine import Job, LeaveKind, Outcome, SchoolType, ServiceKind
 from manabi.eligibility.interface import (
+    FIRST_FISCAL_YEAR,
+    LAST_FISCAL_YEAR,
+    MAX_COMPLETED,
+    MAX_PERIODS,
+    MAX_STAFF,
+    MAX_STAFF_CODE,
     ErrorCode,
     InvalidInput,
     compute_json,
     document_error,
     rules_error,
 )
-from manabi.eligibility.presets import DEFAULT_PRESET, PresetError, load_preset
+from manabi.eligibility.presets import DEFAULT_PRESET, PresetError, load_preset, preset_names
 
 
 class _ServicePeriodSerializer(serializers.Serializer[Any]):
@@ -42,20 +48,26 @@ class _LeavePeriodSerializer(serializers.Serializer[Any]):
 
 
 class _StaffSerializer(serializers.Serializer[Any]):
-    staff_code = serializers.CharField()
+    staff_code = serializers.CharField(max_length=MAX_STAFF_CODE)
     birth_date = serializers.DateField()
     job = serializers.ChoiceField(choices=[job.value for job in Job])
     school_type = serializers.ChoiceField(choices=[school.value for school in SchoolType])
-    service = _ServicePeriodSerializer(many=True)
-    leaves = _LeavePeriodSerializer(many=True)
+    service = _ServicePeriodSerializer(many=True, max_length=MAX_PERIODS)
+    leaves = _LeavePeriodSerializer(many=True, max_length=MAX_PERIODS)
     completed = serializers.ListField(
-        child=serializers.CharField(), help_text="修了済みの研修 (second_year など)"
+        child=serializers.CharField(max_length=MAX_STAFF_CODE),
+        max_length=MAX_COMPLETED,
+        help_text="修了済みの研修 (second_year など)",
     )
 
 
 class ComputeRequestSerializer(serializers.Serializer[Any]):
-    fiscal_year = serializers.IntegerField(help_text="研修の年度 (令和7年度 = 2025)")
-    staff = _StaffSerializer(many=True)
+    fiscal_year = serializers.IntegerField(
+        min_value=FIRST_FISCAL_YEAR,
+        max_value=LAST_FISCAL_YEAR,
+        help_text="研修の年度 (令和7年度 = 2025)",
+    )
+    staff = _StaffSerializer(many=True, max_length=MAX_STAFF)
 
 
 class _TrainingResultSerializer(serializers.Serializer[Any]):
@@ -105,6 +117,7 @@ ComputeErrorsSerializer = inline_serializer(
             "rules",
             OpenApiTypes.STR,
             OpenApiParameter.QUERY,
+            enum=preset_names(),
             description=f"評価ルールの名前 (既定 {DEFAULT_PRESET})",
         )
     ],

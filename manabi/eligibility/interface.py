@@ -34,6 +34,11 @@ from manabi.eligibility.presets import PresetError
 
 FIRST_FISCAL_YEAR = 1900
 LAST_FISCAL_YEAR = 2999
+# The size limits of one input document (stated in the OpenAPI schema and docs/eligibility.md).
+MAX_STAFF = 10_000
+MAX_STAFF_CODE = 50
+MAX_PERIODS = 100
+MAX_COMPLETED = 20
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 E = TypeVar("E", bound=StrEnum)
@@ -131,6 +136,9 @@ def parse_request(data: Any, *, trainings: Collection[str]) -> EligibilityReques
             document_error("staff", ErrorCode.INVALID_TYPE, "職員のリストで指定してください。")
         )
         items = []
+    elif len(items) > MAX_STAFF:
+        message = f"1回に判定できるのは {MAX_STAFF:,} 人までです ({len(items):,} 人)。分けて送ってください。"
+        raise InvalidInput([document_error("staff", ErrorCode.OUT_OF_RANGE, message)])
     staff: list[StaffRecord] = []
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -213,6 +221,12 @@ class _StaffReader:
             self.add("staff_code", ErrorCode.REQUIRED, "必須です。")
         elif not isinstance(code, str) or not code.strip():
             self.add("staff_code", ErrorCode.INVALID_TYPE, "空でない文字列で指定してください。")
+        elif len(code) > MAX_STAFF_CODE:
+            self.add(
+                "staff_code",
+                ErrorCode.OUT_OF_RANGE,
+                f"{MAX_STAFF_CODE}文字以内で指定してください ({len(code)}文字)。",
+            )
         else:
             self.staff_code = code
         birth_date = self.day(item, "birth_date", "birth_date", nullable=False)
@@ -295,6 +309,13 @@ class _StaffReader:
         if not isinstance(value, list):
             self.add(key, ErrorCode.INVALID_TYPE, "期間のリストで指定してください。")
             return []
+        if len(value) > MAX_PERIODS:
+            self.add(
+                key,
+                ErrorCode.OUT_OF_RANGE,
+                f"期間は {MAX_PERIODS} 件までです ({len(value)} 件)。",
+            )
+            return []
         periods = []
         for position, period in enumerate(value):
             path = f"{key}[{position}]"
@@ -322,6 +343,13 @@ class _StaffReader:
         value = data["completed"]
         if not isinstance(value, list):
             self.add("completed", ErrorCode.INVALID_TYPE, "研修のリストで指定してください。")
+            return frozenset()
+        if len(value) > MAX_COMPLETED:
+            self.add(
+                "completed",
+                ErrorCode.OUT_OF_RANGE,
+                f"研修は {MAX_COMPLETED} 件までです ({len(value)} 件)。",
+            )
             return frozenset()
         known = "、".join(self.trainings)
         for position, code in enumerate(value):

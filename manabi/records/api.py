@@ -14,7 +14,7 @@ from typing import Any
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
@@ -36,6 +36,7 @@ from manabi.people.models import Staff
 from manabi.records import exports, services
 from manabi.records.choices import (
     MANUAL_CATEGORIES,
+    NOTE_MAX,
     ExportEncoding,
     ExportFormat,
     RecordCategory,
@@ -110,7 +111,7 @@ class ManualRecordSerializer(serializers.Serializer[Any]):
     hours = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=Decimal("0.1"), max_value=Decimal("999.9")
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
     indicator_item_ids = serializers.ListField(
         child=IdField(), required=False, default=list, max_length=100
     )
@@ -122,25 +123,34 @@ class ReturnSerializer(serializers.Serializer[Any]):
 
 HistoryErrorSerializer = error_serializer("HistoryError", ("conflict",))
 
-FILTER_PARAMETERS = [
-    OpenApiParameter("staff", OpenApiTypes.INT, description="教職員の ID(自分の履歴は省略可)"),
-    OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="年度(令和7年度 = 2025)"),
-    OpenApiParameter("category", OpenApiTypes.STR, enum=RecordCategory.values, description="区分"),
-    OpenApiParameter("organisation", OpenApiTypes.INT, description="所属の組織 ID"),
-]
 
-
-class HistoryQuerySerializer(serializers.Serializer[Any]):
+class HistoryFilterSerializer(serializers.Serializer[Any]):
     """The filters of the list and the export, checked before the database sees them."""
 
-    staff = IdField(required=False, allow_null=True, default=None)
-    fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
-    category = serializers.ChoiceField(choices=RecordCategory.values, required=False, default="")
-    organisation = IdField(required=False, allow_null=True, default=None)
+    staff = IdField(
+        required=False, allow_null=True, default=None, help_text="教職員の ID(自分の履歴は省略可)"
+    )
+    fiscal_year = FiscalYearField(
+        required=False, allow_null=True, default=None, help_text="年度(令和7年度 = 2025)"
+    )
+    category = serializers.ChoiceField(
+        choices=RecordCategory.values, required=False, default="", help_text="区分"
+    )
+    organisation = IdField(required=False, allow_null=True, default=None, help_text="所属の組織 ID")
+
+
+class HistoryListQuerySerializer(HistoryFilterSerializer):
     limit = serializers.IntegerField(
-        required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT
+        required=False,
+        default=DEFAULT_LIMIT,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        help_text=f"1〜{MAX_LIMIT}(既定 {DEFAULT_LIMIT})",
     )
     offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10**9)
+
+
+class HistoryExportQuerySerializer(HistoryFilterSerializer):
     format = serializers.ChoiceField(
         choices=ExportFormat.values, required=False, default=ExportFormat.CSV.value
     )
@@ -149,8 +159,8 @@ class HistoryQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-def _query(request: Request) -> dict[str, Any]:
-    query = HistoryQuerySerializer(data=request.query_params)
+def _query(request: Request, serializer: type[HistoryFilterSerializer]) -> dict[str, Any]:
+    query = serializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     return dict(query.validated_data)
 
@@ -184,16 +194,12 @@ class HistoryView(ApiView):
             "自分の履歴、又は管轄(教育委員会・学校管理職)の教職員の履歴。他人の履歴の参照は"
             "監査ログに記録されます。limit(既定100、最大1000)と offset で分けて取得します。"
         ),
-        parameters=[
-            *FILTER_PARAMETERS,
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1〜{MAX_LIMIT}"),
-            OpenApiParameter("offset", OpenApiTypes.INT),
-        ],
+        parameters=[HistoryListQuerySerializer],
         responses={200: HistoryListSerializer},
     )
     def get(self, request: Request) -> Response:
         acting = acting_of(request._request)
-        query = _query(request)
+        query = _query(request, HistoryListQuerySerializer)
         filters, staff = _filters(query, acting)
         limit, offset = query["limit"], query["offset"]
         records = history_in_scope(acting, filters).select_related("staff", "confirmed_by")
@@ -303,11 +309,7 @@ class HistoryExportView(ApiView):
             "X-Manabi-Replacements、最初の10件の説明を X-Manabi-Replacement-Messages "
             "(JSON)で返します。出力は監査ログに記録されます。"
         ),
-        parameters=[
-            *FILTER_PARAMETERS,
-            OpenApiParameter("format", OpenApiTypes.STR, enum=ExportFormat.values),
-            OpenApiParameter("encoding", OpenApiTypes.STR, enum=ExportEncoding.values),
-        ],
+        parameters=[HistoryExportQuerySerializer],
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             (
@@ -318,7 +320,7 @@ class HistoryExportView(ApiView):
     )
     def get(self, request: Request) -> HttpResponseBase:
         acting = acting_of(request._request)
-        query = _query(request)
+        query = _query(request, HistoryExportQuerySerializer)
         filters, staff = _filters(query, acting)
         fmt, encoding = query["format"], query["encoding"]
         name = f"研修受講履歴_{staff.staff_number if staff else '一覧'}.{fmt}"
@@ -370,7 +372,9 @@ class CoverageSerializer(serializers.Serializer[Any]):
 
 
 class CoverageQuerySerializer(serializers.Serializer[Any]):
-    fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
+    fiscal_year = FiscalYearField(
+        required=False, allow_null=True, default=None, help_text="省略: これまで全体"
+    )
 
 
 class CoverageView(ApiView):
@@ -378,9 +382,7 @@ class CoverageView(ApiView):
 
     @extend_schema(
         summary="育成指標の網羅状況(1人)",
-        parameters=[
-            OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="省略: これまで全体")
-        ],
+        parameters=[CoverageQuerySerializer],
         responses={200: CoverageSerializer},
     )
     def get(self, request: Request, staff_id: int) -> Response:

@@ -28,6 +28,9 @@ CATEGORY_SHORT = {
 }
 
 # What a teacher enters by hand (seed 000 §3 ②): 校内研修・研究 and 自主研修.
+# The longest 内容・備考 of a record entered by hand (form and API).
+NOTE_MAX = 2000
+
 MANUAL_CATEGORIES = (RecordCategory.OTHER_II, RecordCategory.OTHER_III)
 
 

@@ -17,6 +17,7 @@ from manabi.people.choices import JobTitle
 from manabi.people.models import Staff
 from manabi.records.choices import (
     MANUAL_CATEGORIES,
+    NOTE_MAX,
     ExportEncoding,
     ExportFormat,
     RecordCategory,
@@ -71,7 +72,10 @@ class ManualRecordForm(forms.Form):
         help_text="この研修で伸ばした資質能力に当たる項目を選びます(選ばなくても記録できます)。",
     )
     note = forms.CharField(
-        label="内容・備考", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="内容・備考",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence = forms.FileField(
         label="証拠書類(任意)",
@@ -134,7 +138,10 @@ class SchoolTrainingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
-        label="内容・備考", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="内容・備考",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     staff = forms.ModelMultipleChoiceField(
         label="参加した教職員",

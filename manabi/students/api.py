@@ -8,15 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from manabi.classes.models import SchoolClass
 from manabi.classes.selectors import classes_in_reach
-from manabi.core.api import ApiView, Pages, error_responses, error_serializer, page_of
+from manabi.core.api import (
+    ApiView,
+    IdField,
+    PageQuerySerializer,
+    Pages,
+    error_responses,
+    error_serializer,
+    page_of,
+)
 from manabi.core.audit import audit_record
 from manabi.students import transfers
 from manabi.students.models import Enrolment, Transfer
@@ -39,7 +46,6 @@ from manabi.students.selectors import (
 ERROR = error_serializer("RosterError")
 READ_ERRORS = error_responses(ERROR, (400, 401, 403, 404))
 WRITE_ERRORS = error_responses(ERROR, (400, 401, 403, 404, 405))
-MAX_ID = 2**62
 
 
 class PupilSerializer(serializers.Serializer[Enrolment]):
@@ -66,23 +72,19 @@ PupilPageSerializer = page_of("PupilPage", PupilSerializer)
 
 class RosterQuerySerializer(serializers.Serializer[Any]):
     # ``class`` is a Python keyword: the field is declared below.
-    grade = serializers.IntegerField(required=False, min_value=1, max_value=12)
-    q = serializers.CharField(required=False, max_length=60, allow_blank=True, default="")
-    page = serializers.IntegerField(required=False, min_value=1, max_value=100000)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    grade = serializers.IntegerField(required=False, min_value=1, max_value=12, help_text="学年")
+    q = serializers.CharField(
+        required=False,
+        max_length=60,
+        allow_blank=True,
+        default="",
+        help_text="氏名・ふりがな・児童生徒コード",
+    )
 
 
-RosterQuerySerializer._declared_fields["class"] = serializers.IntegerField(
-    required=False, min_value=1, max_value=MAX_ID
-)
+RosterQuerySerializer._declared_fields["class"] = IdField(required=False, help_text="学級の id")
 
-ROSTER_PARAMETERS = [
-    OpenApiParameter("class", OpenApiTypes.INT, description="学級の id"),
-    OpenApiParameter("grade", OpenApiTypes.INT, description="学年"),
-    OpenApiParameter("q", OpenApiTypes.STR, description="氏名・ふりがな・児童生徒コード"),
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="1ページの件数 (最大100)"),
-]
+ROSTER_PARAMETERS = [RosterQuerySerializer, PageQuerySerializer]
 
 
 def _page(view: ApiView, request: Request, enrolments: Any) -> Response:
@@ -151,17 +153,11 @@ class ClassListView(ApiView):
 class ClassStudentsView(ApiView):
     @extend_schema(
         summary="学級の児童生徒",
-        parameters=[
-            OpenApiParameter("class_id", OpenApiTypes.INT, OpenApiParameter.PATH),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
+        parameters=[PageQuerySerializer],
         responses={200: PupilPageSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, class_id: int) -> Response:
         acting = self.acting(request)
-        query = RosterQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
         school_class, reach = access_class(acting, class_id)
         enrolments = enrolments_in_reach(reach).filter(school_class=school_class)
         response = _page(self, request, enrolments)
@@ -192,16 +188,14 @@ class TransferListSerializer(serializers.Serializer[Any]):
 class TransferOutSerializer(serializers.Serializer[Any]):
     moved_on = serializers.DateField()
     reason = serializers.CharField(max_length=200)
-    to_school = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_ID
-    )
+    to_school = IdField(required=False, allow_null=True)
     destination_name = serializers.CharField(
         required=False, allow_blank=True, max_length=120, default=""
     )
 
 
 class TransferAcceptSerializer(serializers.Serializer[Any]):
-    school_class = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    school_class = IdField()
     start_date = serializers.DateField()
     number = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=99)
 
@@ -240,7 +234,6 @@ class TransferOutView(ApiView):
         summary="転出の記録",
         description="在籍は転出日で終わります。to_school (県内の manabi 利用校) か "
         "destination_name (域外の学校名) のどちらかを指定します。",
-        parameters=[OpenApiParameter("student_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=TransferOutSerializer,
         responses={201: TransferSerializer, **WRITE_ERRORS},
     )
@@ -269,7 +262,6 @@ class TransferOutView(ApiView):
 class TransferAcceptView(ApiView):
     @extend_schema(
         summary="転入の受入れ",
-        parameters=[OpenApiParameter("transfer_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=TransferAcceptSerializer,
         responses={201: EnrolmentRefSerializer, **WRITE_ERRORS},
     )

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -21,7 +21,14 @@ from rest_framework.response import Response
 from manabi.access.selectors import acting_school_id
 from manabi.accounts.selectors import Acting
 from manabi.classes.selectors import current_fiscal_year
-from manabi.core.api import ApiView, error_response, error_responses, error_serializer
+from manabi.core.api import (
+    ApiView,
+    FiscalYearField,
+    IdField,
+    error_response,
+    error_responses,
+    error_serializer,
+)
 from manabi.imports.models import ImportJob, ImportKind, ImportStatus
 from manabi.imports.permissions import access_import_job
 from manabi.imports.rows import MAX_FILE_BYTES
@@ -40,7 +47,6 @@ from manabi.students.permissions import oneroster_schools
 ERROR = error_serializer("RosterImportError", ("import_refused", "unsupported_media_type"))
 READ_ERRORS = error_responses(ERROR, (401, 403, 404))
 WRITE_ERRORS = error_responses(ERROR, (400, 401, 403, 404, 405, 409))
-JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 
 
@@ -159,7 +165,6 @@ class RosterImportDetailView(ApiView):
         description="rows_done / rows_total が進み具合です。row_errors は行ごとのエラー "
         "(最初の1,000件)、counts は新規・変更・変更なしの件数です。処理が止まったまま "
         "(応答なし) の取込みは、ここで failed になり、rerun でやり直せます。",
-        parameters=[JOB_ID],
         responses={200: ImportJobSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, job_id: int) -> Response:
@@ -182,7 +187,6 @@ class RosterImportCommitView(ApiView):
         summary="確認済みの名簿を登録する",
         description="エラーのない確認済みの取込みだけを登録します (全件まとめて、又は何も)。"
         "登録できる状態でなければ 409 です。",
-        parameters=[JOB_ID],
         request=None,
         responses={202: ImportJobSerializer, **WRITE_ERRORS},
     )
@@ -196,7 +200,6 @@ class RosterImportRerunView(ApiView):
         description="処理が途中で止まった (又はファイル以外の理由で失敗した) 取込みを、同じ"
         "ファイルの確認からやり直します。行にエラーのある取込みは 409 です (直したファイルを"
         "取り込み直します)。",
-        parameters=[JOB_ID],
         request=None,
         responses={202: ImportJobSerializer, **WRITE_ERRORS},
     )
@@ -205,8 +208,8 @@ class RosterImportRerunView(ApiView):
 
 
 class OneRosterQuerySerializer(serializers.Serializer[Any]):
-    school = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    school = IdField(required=False, help_text="学校の id")
+    fiscal_year = FiscalYearField(required=False, help_text="年度 (既定は今年度)")
 
 
 class OneRosterExportView(ApiView):
@@ -215,10 +218,7 @@ class OneRosterExportView(ApiView):
         description="manifest.csv と academicSessions・orgs・courses・classes・users・roles・"
         "enrollments・demographics の CSV を zip で返します (bulk)。学校の生徒情報管理者は"
         "自校、システム管理者は全校 (school で1校)。出力は監査ログに記録されます。",
-        parameters=[
-            OpenApiParameter("school", OpenApiTypes.INT, description="学校の id"),
-            OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="年度 (既定は今年度)"),
-        ],
+        parameters=[OneRosterQuerySerializer],
         responses={
             (200, "application/zip"): OpenApiTypes.BINARY,
             **error_responses(ERROR, (400, 401, 403, 404)),

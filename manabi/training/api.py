@@ -12,9 +12,7 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -28,16 +26,17 @@ from manabi.core.api import (
     ApiView,
     FiscalYearField,
     IdField,
+    PageQuerySerializer,
     Pages,
     error_response,
     page_of,
-    query_id,
 )
-from manabi.core.converters import ID_SCHEMA
 from manabi.orgs.models import Organisation, SchoolType
 from manabi.people.choices import JobTitle
 from manabi.training import selectors
 from manabi.training.choices import (
+    DESCRIPTION_MAX,
+    TEXT_MAX,
     AttendanceStatus,
     CompletionRule,
     Decision,
@@ -122,10 +121,10 @@ class SessionSerializer(serializers.Serializer[Any]):
     date = serializers.DateField()
     start_time = serializers.TimeField(required=False, allow_null=True)
     end_time = serializers.TimeField(required=False, allow_null=True)
-    venue = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.URLField(required=False, allow_blank=True, default="")
+    venue = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
     hours = serializers.DecimalField(max_digits=4, decimal_places=1)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class ProgrammeSerializer(serializers.Serializer[TrainingProgramme]):
@@ -192,12 +191,20 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     format = serializers.ChoiceField(
         choices=TrainingFormat.choices, default=TrainingFormat.IN_PERSON
     )
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX
+    )
     target_school_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=SchoolType.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=SchoolType.choices),
+        required=False,
+        default=list,
+        max_length=len(SchoolType.choices),
     )
     target_job_titles = serializers.ListField(
-        child=serializers.ChoiceField(choices=JobTitle.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=JobTitle.choices),
+        required=False,
+        default=list,
+        max_length=len(JobTitle.choices),
     )
     min_years = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=60
@@ -224,7 +231,7 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     indicator_items = serializers.ListField(
         child=IdField(), required=False, default=list, max_length=200
     )
-    sessions = SessionSerializer(many=True, required=False, default=list)
+    sessions = SessionSerializer(many=True, required=False, default=list, max_length=200)
     publish = serializers.BooleanField(
         required=False, default=False, help_text="登録と同時に公開する"
     )
@@ -279,25 +286,35 @@ class ApplySerializer(serializers.Serializer[Any]):
         max_value=10_000,
         help_text="推薦順位",
     )
-    motivation = serializers.CharField(required=False, allow_blank=True, default="")
+    motivation = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
 
 
 class CommentSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="必須")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX, help_text="必須"
+    )
 
 
 class DecideSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
 
 
 class BulkApproveSerializer(serializers.Serializer[Any]):
     applications = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
 
 
 BulkResultSerializer = inline_serializer(
@@ -326,50 +343,46 @@ class MarkSerializer(serializers.Serializer[Any]):
 
 
 class AttendanceSerializer(serializers.Serializer[Any]):
-    marks = MarkSerializer(many=True)
+    marks = MarkSerializer(many=True, max_length=2000)
 
 
 class CompletionOverrideSerializer(serializers.Serializer[Any]):
     completed = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="必須")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX, help_text="必須"
+    )
 
 
 # --- programmes ----------------------------------------------------------------------------
 
-CATALOGUE_PARAMETERS = [
-    OpenApiParameter(
-        "q", OpenApiTypes.STR, description="キーワード(2文字の語も一致。スペース区切りで AND)"
-    ),
-    OpenApiParameter("organiser", OpenApiTypes.INT, description="主催・共同主催の組織ID"),
-    OpenApiParameter("format", OpenApiTypes.STR, enum=TrainingFormat.values),
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=ProgrammeKind.values),
-    OpenApiParameter("category", OpenApiTypes.STR, enum=RecordCategory.values),
-    OpenApiParameter("fiscal_year", OpenApiTypes.INT),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="この日以降に開催"),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="この日以前に開催"),
-    OpenApiParameter("open", OpenApiTypes.BOOL, description="申込受付中のみ"),
-    OpenApiParameter("school_type", OpenApiTypes.STR, enum=SchoolType.values),
-    OpenApiParameter("job_title", OpenApiTypes.STR, enum=JobTitle.values),
-    OpenApiParameter("indicator_item", OpenApiTypes.INT, description="育成指標の項目ID"),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="1〜100(既定 20)"),
-]
-
 
 class CatalogueQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    organiser = IdField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text="キーワード(2文字の語も一致。スペース区切りで AND)",
+    )
+    organiser = IdField(
+        required=False, allow_null=True, default=None, help_text="主催・共同主催の組織ID"
+    )
     format = serializers.ChoiceField(choices=TrainingFormat.choices, required=False, default="")
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False, default="")
     category = serializers.ChoiceField(choices=RecordCategory.choices, required=False, default="")
     fiscal_year = FiscalYearField(required=False, allow_null=True, default=None)
-    date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    date_to = serializers.DateField(required=False, allow_null=True, default=None)
-    open = serializers.BooleanField(required=False, default=False)
+    date_from = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="この日以降に開催"
+    )
+    date_to = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="この日以前に開催"
+    )
+    open = serializers.BooleanField(required=False, default=False, help_text="申込受付中のみ")
     school_type = serializers.ChoiceField(choices=SchoolType.choices, required=False, default="")
     job_title = serializers.ChoiceField(choices=JobTitle.choices, required=False, default="")
-    indicator_item = IdField(required=False, allow_null=True, default=None)
+    indicator_item = IdField(
+        required=False, allow_null=True, default=None, help_text="育成指標の項目ID"
+    )
     sort = serializers.ChoiceField(
         choices=list(selectors.SORTS), required=False, default=selectors.DEFAULT_SORT
     )
@@ -382,7 +395,8 @@ class CatalogueQuerySerializer(serializers.Serializer[Any]):
 class ProgrammeListView(TrainingAPIView):
     @extend_schema(
         summary="研修の検索(カタログ)",
-        parameters=CATALOGUE_PARAMETERS,
+        operation_id="v1_trainings_list",
+        parameters=[CatalogueQuerySerializer, PageQuerySerializer],
         responses={200: page_of("ProgrammePage", ProgrammeSerializer), **ERRORS},
     )
     def get(self, request: Request) -> Response:
@@ -551,33 +565,40 @@ def _with_route(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+class ApplicationQuerySerializer(serializers.Serializer[Any]):
+    awaiting = serializers.ChoiceField(
+        choices=["me"], required=False, allow_blank=True, default="", help_text="me: 自分を待つ申込"
+    )
+    programme = IdField(
+        required=False, allow_null=True, default=None, help_text="主催する研修の ID"
+    )
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices, required=False, default="")
+
+
 class ApplicationListView(TrainingAPIView):
     @extend_schema(
         summary="受講申込の一覧",
+        operation_id="v1_applications_list",
         description="既定は自分の申込。awaiting=me で自分を待つ申込 (自分の承認を待つ承認待ちと、"
         "自分が主催する研修の受講決定待ち。待ち始めの古い順)、"
         "programme=<ID> で主催する研修の申込。",
-        parameters=[
-            OpenApiParameter("awaiting", OpenApiTypes.STR, enum=["me"]),
-            OpenApiParameter("programme", ID_SCHEMA),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ApplicationStatus.values),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
+        parameters=[ApplicationQuerySerializer, PageQuerySerializer],
         responses={200: page_of("ApplicationPage", ApplicationSerializer), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         acting = self.acting(request)
-        params = request.query_params
+        query = ApplicationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         qs: QuerySet[Application]
-        if params.get("awaiting") == "me":
+        if params["awaiting"] == "me":
             qs = _queue(selectors.approval_queue(acting), selectors.decision_queue(acting))
-        elif (programme_id := query_id(request, "programme")) is not None:
-            programme = access_programme_for_change(acting, programme_id)
+        elif params["programme"] is not None:
+            programme = access_programme_for_change(acting, params["programme"])
             qs = selectors.programme_applications(programme)
         else:
             qs = selectors.my_applications(acting)
-        if params.get("status"):
+        if params["status"]:
             qs = qs.filter(status=params["status"])
         pages = Pages()
         page = pages.paginate_queryset(_with_route(qs), request, view=self)

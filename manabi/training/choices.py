@@ -8,6 +8,8 @@ from django.db import models
 from manabi.records.choices import RecordCategory, TrainingFormat
 
 __all__ = [
+    "DESCRIPTION_MAX",
+    "TEXT_MAX",
     "AttendanceStatus",
     "CompletionRule",
     "Decision",
@@ -21,6 +23,11 @@ __all__ = [
     "TrainingFormat",
     "Visibility",
 ]
+
+# The longest free text a form or the API takes: a training's 内容, and a reason, comment or
+# 申込の理由 (the forms and the API serializers share these bounds).
+DESCRIPTION_MAX = 10_000
+TEXT_MAX = 2000
 
 
 class ProgrammeKind(models.TextChoices):

@@ -14,6 +14,7 @@ from manabi.orgs.models import Organisation, SchoolType
 from manabi.people.choices import JobTitle
 from manabi.people.models import Staff
 from manabi.training.choices import (
+    DESCRIPTION_MAX,
     AttendanceStatus,
     CompletionRule,
     Decision,
@@ -165,7 +166,10 @@ class ProgrammeForm(forms.Form):
     )
     format = forms.ChoiceField(label="形態", choices=TrainingFormat.choices)
     description = forms.CharField(
-        label="内容", required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label="内容",
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     target_school_types = forms.MultipleChoiceField(
         label="対象の学校種",

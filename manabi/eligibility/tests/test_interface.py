@@ -8,6 +8,10 @@ import pytest
 
 from manabi.eligibility.engine import Job, LeaveKind, SchoolType, ServiceKind
 from manabi.eligibility.interface import (
+    MAX_COMPLETED,
+    MAX_PERIODS,
+    MAX_STAFF,
+    MAX_STAFF_CODE,
     ErrorCode,
     InputError,
     InvalidInput,
@@ -116,6 +120,13 @@ def _change(path: list[Any], value: Any) -> dict[str, Any]:
         (["completed"], ["first_year"], "completed[0]", ErrorCode.UNKNOWN_VALUE),
         (["completed"], "second_year", "completed", ErrorCode.INVALID_TYPE),
         (["completed"], KeyError, "completed", ErrorCode.REQUIRED),
+        (["completed"], ["second_year"] * (MAX_COMPLETED + 1), "completed", ErrorCode.OUT_OF_RANGE),
+        (
+            ["leaves"],
+            [{"kind": "childcare", "start": "2024-06-01", "end": None}] * (MAX_PERIODS + 1),
+            "leaves",
+            ErrorCode.OUT_OF_RANGE,
+        ),
     ],
 )
 def test_errors_name_the_staff_code_and_the_field(
@@ -228,3 +239,16 @@ def test_parse_json_text() -> None:
         with pytest.raises(InvalidInput) as caught:
             parse_json_text(raw)
         assert caught.value.errors[0].code is ErrorCode.INVALID_JSON
+
+
+def test_size_limits_of_a_document() -> None:
+    long_code = _change(["staff", 1, "staff_code"], "9" * (MAX_STAFF_CODE + 1))
+    error = only_error(long_code)
+    assert (error.index, error.field, error.code) == (1, "staff_code", ErrorCode.OUT_OF_RANGE)
+    assert f"{MAX_STAFF_CODE}文字以内" in error.message
+    at_limit = _change(["staff", 1, "staff_code"], "9" * MAX_STAFF_CODE)
+    parse_request(at_limit, trainings=TRAININGS)
+    too_many = {"fiscal_year": 2025, "staff": [{}] * (MAX_STAFF + 1)}
+    error = only_error(too_many)
+    assert (error.field, error.code) == ("staff", ErrorCode.OUT_OF_RANGE)
+    assert "分けて送ってください" in error.message
