@@ -234,7 +234,9 @@ class Pages(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
         query = PageQuerySerializer(
             data={
                 k: request.query_params[k]
@@ -244,6 +246,12 @@ class Pages(PageNumberPagination):
         )
         query.is_valid(raise_exception=True)
         return super().paginate_queryset(queryset, request, view)
+
+
+def many(serializer: type[serializers.Serializer[Any]], *, max_items: int, **kwargs: Any) -> Any:
+    """``serializer(many=True)`` of at most ``max_items`` entries (checked by DRF's
+    ListSerializer; ``core.schema.AutoSchema`` states it as ``maxItems``)."""
+    return serializer(many=True, max_length=max_items, **kwargs)  # type: ignore[call-arg]
 
 
 def page_of(name: str, item: Any) -> Any:

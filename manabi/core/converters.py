@@ -18,3 +18,9 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+def is_digits(raw: str) -> bool:
+    """ASCII digits only. ``str.isdigit()`` also accepts ``²`` (on which ``int()`` fails) and
+    other scripts' digits, so it must not guard an ``int()`` of a client's value."""
+    return raw.isascii() and raw.isdigit()

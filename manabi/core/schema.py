@@ -51,10 +51,10 @@ class AutoSchema(SpectacularAutoSchema):
         if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
             # ``many=True, max_length=…`` is checked by the ListSerializer, not by a validator,
             # so drf-spectacular does not see it.
-            if field.max_length is not None:
-                schema["maxItems"] = field.max_length
-            if field.min_length is not None:
-                schema["minItems"] = field.min_length
+            if (most := getattr(field, "max_length", None)) is not None:
+                schema["maxItems"] = most
+            if (least := getattr(field, "min_length", None)) is not None:
+                schema["minItems"] = least
         return schema
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:

@@ -16,6 +16,7 @@ from manabi.accounts.selectors import acting_of
 from manabi.core import wareki
 from manabi.core.audit import audit_record
 from manabi.core.formerrors import add_validation_errors
+from manabi.core.query import query_number
 from manabi.dialogue import services
 from manabi.dialogue.forms import CommentForm, DialogueForm
 from manabi.dialogue.permissions import (
@@ -46,8 +47,8 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
     acting = acting_of(request)
     if not can_list_dialogues(acting):
         raise PermissionDenied
-    raw = request.GET.get("staff", "")
-    staff = access_history(acting, int(raw)) if raw.isdigit() else None
+    staff_id = query_number(request, "staff", label="教職員")
+    staff = access_history(acting, staff_id) if staff_id is not None else None
     dialogues = list(dialogues_of(acting, staff_id=staff.pk if staff else None)[:PAGE_SIZE])
     others = [d for d in dialogues if not is_own(acting, d.staff_id)]
     if others:

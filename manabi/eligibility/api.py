@@ -17,7 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from manabi.core.api import ApiView
+from manabi.core.api import ApiView, many
 from manabi.eligibility.engine import Job, LeaveKind, Outcome, SchoolType, ServiceKind
 from manabi.eligibility.interface import (
     FIRST_FISCAL_YEAR,
@@ -52,8 +52,8 @@ class _StaffSerializer(serializers.Serializer[Any]):
     birth_date = serializers.DateField()
     job = serializers.ChoiceField(choices=[job.value for job in Job])
     school_type = serializers.ChoiceField(choices=[school.value for school in SchoolType])
-    service = _ServicePeriodSerializer(many=True, max_length=MAX_PERIODS)
-    leaves = _LeavePeriodSerializer(many=True, max_length=MAX_PERIODS)
+    service = many(_ServicePeriodSerializer, max_items=MAX_PERIODS)
+    leaves = many(_LeavePeriodSerializer, max_items=MAX_PERIODS)
     completed = serializers.ListField(
         child=serializers.CharField(max_length=MAX_STAFF_CODE),
         max_length=MAX_COMPLETED,
@@ -67,7 +67,7 @@ class ComputeRequestSerializer(serializers.Serializer[Any]):
         max_value=LAST_FISCAL_YEAR,
         help_text="研修の年度 (令和7年度 = 2025)",
     )
-    staff = _StaffSerializer(many=True, max_length=MAX_STAFF)
+    staff = many(_StaffSerializer, max_items=MAX_STAFF)
 
 
 class _TrainingResultSerializer(serializers.Serializer[Any]):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from manabi.core import extensions
 from manabi.core.acting import acting_of
-from manabi.core.formerrors import add_validation_errors
+from manabi.core.formerrors import add_validation_errors, filter_values
 from manabi.orgs import services
 from manabi.orgs.forms import OrganisationForm, OrganisationSearchForm
 from manabi.orgs.permissions import (
@@ -40,7 +40,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if not can_view_organisations(acting):
         raise PermissionDenied
     form = OrganisationSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filter_values(form)
     results = organisations_search(acting, query=filters.get("q", ""), kind=filters.get("kind", ""))
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from manabi.core import extensions
 from manabi.core.acting import acting_of
 from manabi.core.audit import audit_record
-from manabi.core.formerrors import add_validation_errors
+from manabi.core.formerrors import add_validation_errors, filter_values
 from manabi.orgs.selectors import organisations_in_jurisdiction
 from manabi.people import services
 from manabi.people.forms import (
@@ -43,7 +43,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     if not can_list_staff(acting):
         raise PermissionDenied
     form = StaffSearchForm(request.GET or None, organisations=organisations_in_jurisdiction(acting))
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filter_values(form)
     org = filters.get("organisation")
     results = staff_search(
         acting,

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from manabi.core import wareki
+from manabi.core.formerrors import filter_values
 from manabi.indicators.models import Item
 from manabi.orgs.models import Organisation
 from manabi.people.choices import JobTitle
@@ -192,7 +193,7 @@ class HistoryFilterForm(forms.Form):
         ]
 
     def filters(self) -> HistoryFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = filter_values(self)
         organisation = data.get("organisation")
         return HistoryFilters(
             fiscal_year=data.get("fiscal_year"),

@@ -209,7 +209,9 @@ class RosterImportRerunView(ApiView):
 
 class OneRosterQuerySerializer(serializers.Serializer[Any]):
     school = IdField(required=False, help_text="学校の id")
-    fiscal_year = FiscalYearField(required=False, help_text="年度 (既定は今年度)")
+    fiscal_year = FiscalYearField(
+        required=False, min_value=2000, max_value=2100, help_text="年度 (既定は今年度)"
+    )
 
 
 class OneRosterExportView(ApiView):

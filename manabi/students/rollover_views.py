@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from manabi.accounts.selectors import Acting, acting_of
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
+from manabi.core.converters import is_digits
 from manabi.core.formerrors import add_validation_errors
 from manabi.orgs.models import Organisation
 from manabi.students import rollover
@@ -97,7 +98,9 @@ def draft_class(request: HttpRequest, class_id: int) -> HttpResponse:
     if request.method == "POST":
         chosen = request.POST.get("enrolment", "")
         enrolment = (
-            pupils.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 19 else None
+            pupils.filter(pk=int(chosen)).first()
+            if is_digits(chosen) and len(chosen) < 19
+            else None
         )
         if enrolment is None:
             raise Http404

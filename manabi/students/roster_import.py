@@ -29,6 +29,7 @@ from manabi.accounts.selectors import Acting
 from manabi.classes.models import ClassKind, SchoolClass
 from manabi.classes.selectors import current_fiscal_year
 from manabi.classes.services import grade_limit
+from manabi.core.converters import is_digits
 from manabi.core.csvio import RowError
 from manabi.core.kana import is_full_width_kana
 from manabi.imports.kinds import KindHandler
@@ -614,7 +615,7 @@ def apply(result: RosterCheck, committer: Acting, job: ImportJob) -> None:
                 grade=grade,
                 name=name,
                 kind=kind,
-                order=int(name) if name.isdigit() and int(name) < 1000 else 100,
+                order=int(name) if is_digits(name) and int(name) < 1000 else 100,
             )
             for (grade, name), kind in sorted(result.new_classes.items())
         ]

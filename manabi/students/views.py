@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,8 +22,9 @@ from manabi.accounts.selectors import acting_of
 from manabi.classes.selectors import classes_in_reach, current_fiscal_year
 from manabi.core import wareki
 from manabi.core.audit import audit_record
-from manabi.core.formerrors import add_validation_errors
+from manabi.core.formerrors import add_validation_errors, filter_values
 from manabi.core.pdf import PdfUnavailable, pdf_response
+from manabi.core.query import query_number
 from manabi.core.xlsx import streaming_xlsx_response
 from manabi.orgs.selectors import schools_in_jurisdiction
 from manabi.students import roster_import, services
@@ -72,26 +74,24 @@ ROSTER_HEADER = [
 def _filtered(request: HttpRequest, reach: Any) -> tuple[RosterFilterForm, Any]:
     classes = classes_in_reach(reach)
     form = RosterFilterForm(request.GET or None, classes=classes)
+    d = _filters_of(form)
     enrolments = enrolments_in_reach(reach)
-    if form.is_valid():
-        d = form.cleaned_data
+    if d:
         enrolments = filter_roster(
-            enrolments,
-            school_class_id=d["school_class"].pk if d["school_class"] else None,
-            grade=d["grade"],
-            q=d["q"],
+            enrolments, school_class_id=d["class"], grade=d["grade"], q=d["q"]
         )
     return form, enrolments
 
 
-def _filters_of(form: RosterFilterForm) -> dict[str, object]:
-    if not form.is_bound or not form.is_valid():
+def _filters_of(form: RosterFilterForm) -> dict[str, Any]:
+    """The valid conditions of the filter form (a bad one is left out; the page says so)."""
+    if not form.is_bound:
         return {}
-    d = form.cleaned_data
+    d = filter_values(form)
     return {
-        "class": d["school_class"].pk if d["school_class"] else None,
-        "grade": d["grade"],
-        "q": d["q"],
+        "class": d["school_class"].pk if d.get("school_class") else None,
+        "grade": d.get("grade"),
+        "q": d.get("q", ""),
     }
 
 
@@ -133,10 +133,10 @@ def counts(request: HttpRequest) -> HttpResponse:
     acting = acting_of(request)
     if not can_see_counts(acting):
         raise PermissionDenied
-    year = current_fiscal_year()
-    raw = request.GET.get("fiscal_year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        year = int(raw)
+    year = (
+        query_number(request, "fiscal_year", label="年度", minimum=2000, maximum=2100)
+        or current_fiscal_year()
+    )
     rows = pupil_counts(schools_in_jurisdiction(acting).values("pk"), year)
     schools: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -333,6 +333,10 @@ def roster_xlsx(request: HttpRequest) -> HttpResponseBase:
     acting = acting_of(request)
     reach = roster_output_reach(acting)
     form, enrolments = _filtered(request, reach)
+    if form.errors:
+        # An export never widens: with a bad condition, nothing is written.
+        messages.error(request, "絞り込みの条件に誤りがあるため、Excel に出力していません。")
+        return redirect(f"{reverse('students:roster')}?{request.GET.urlencode()}")
     audit_record(
         actor=acting,
         action="students.roster.excel_out",

@@ -29,6 +29,7 @@ from manabi.core.api import (
     PageQuerySerializer,
     Pages,
     error_response,
+    many,
     page_of,
 )
 from manabi.orgs.models import Organisation, SchoolType
@@ -231,7 +232,7 @@ class ProgrammeCreateSerializer(serializers.Serializer[Any]):
     indicator_items = serializers.ListField(
         child=IdField(), required=False, default=list, max_length=200
     )
-    sessions = SessionSerializer(many=True, required=False, default=list, max_length=200)
+    sessions = many(SessionSerializer, max_items=200, required=False, default=list)
     publish = serializers.BooleanField(
         required=False, default=False, help_text="登録と同時に公開する"
     )
@@ -343,7 +344,7 @@ class MarkSerializer(serializers.Serializer[Any]):
 
 
 class AttendanceSerializer(serializers.Serializer[Any]):
-    marks = MarkSerializer(many=True, max_length=2000)
+    marks = many(MarkSerializer, max_items=2000)
 
 
 class CompletionOverrideSerializer(serializers.Serializer[Any]):

@@ -7,6 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from manabi.core.converters import is_digits
+from manabi.core.formerrors import filter_values
 from manabi.eligibility.models import Survey
 from manabi.eligibility.survey_rules import TRAINING_CHOICES
 from manabi.indicators.models import Item
@@ -37,7 +39,7 @@ PAGE_SIZES = (10, 20, 50, 100)
 
 def posted_ids(values: list[str]) -> list[int]:
     """The whole numbers among posted values (checkboxes of ids); others are ignored."""
-    return [int(value) for value in values if value.isdigit()]
+    return [int(value) for value in values if is_digits(value) and len(value) <= 18]
 
 
 def _blank(label: str, choices: Any) -> list[tuple[str, str]]:
@@ -107,7 +109,7 @@ class CatalogueForm(forms.Form):
         )
 
     def to_query(self) -> CatalogueQuery:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = filter_values(self)
         organiser = data.get("organiser")
         item = data.get("indicator_item")
         return CatalogueQuery(
@@ -127,7 +129,7 @@ class CatalogueForm(forms.Form):
         )
 
     def page_size(self) -> int:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = filter_values(self)
         return int(data.get("per_page") or 20)
 
 

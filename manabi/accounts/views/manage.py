@@ -48,6 +48,7 @@ from manabi.accounts.selectors import (
 )
 from manabi.accounts.services import AccountError
 from manabi.core.csvio import CsvEncoding, content_disposition, streaming_csv_response
+from manabi.core.formerrors import filter_values
 from manabi.core.pdf import PdfUnavailable
 from manabi.orgs.models import Organisation
 from manabi.orgs.selectors import organisations_in_jurisdiction
@@ -80,7 +81,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     if not can_issue_initial_passwords(acting):
         raise PermissionDenied
     form = AccountSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filter_values(form)
     results = accounts_search(acting, query=filters.get("q", ""), status=filters.get("status", ""))
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     return render(

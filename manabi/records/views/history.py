@@ -17,6 +17,7 @@ from manabi.accounts.selectors import Acting, acting_of
 from manabi.core.audit import audit_record
 from manabi.core.csvio import content_disposition
 from manabi.core.pdf import PdfUnavailable
+from manabi.core.query import query_number
 from manabi.orgs.permissions import access_organisation
 from manabi.people.models import Staff
 from manabi.records import documents
@@ -44,8 +45,7 @@ PAGE_SIZE = 50
 
 
 def _fiscal_year(request: HttpRequest) -> int | None:
-    raw = request.GET.get("fiscal_year", "")
-    return int(raw) if raw.isdigit() else None
+    return query_number(request, "fiscal_year", label="年度", minimum=1900, maximum=2999)
 
 
 def audit_view(acting: Acting, staff: Staff, action: str, **details: object) -> None:

@@ -180,6 +180,21 @@ def test_roster_outputs(school_cast: SchoolCast) -> None:
     assert AuditEvent.objects.filter(action="students.roster.excel_out").exists()
 
 
+def test_a_bad_filter_never_widens_an_output(school_cast: SchoolCast) -> None:
+    sc = school_cast
+    client = sc.client("principal_a")
+    huge = "1003568125871054442617129402368"
+    listed = client.get(reverse("students:roster") + f"?grade={huge}&q=南")
+    assert listed.status_code == 200
+    assert "絞り込みの条件に誤りがあります" in listed.content.decode()
+    response = client.get(reverse("students:roster_xlsx") + f"?grade={huge}&q=南")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("students:roster") + "?")
+    assert not AuditEvent.objects.filter(action="students.roster.excel_out").exists()
+    followed = client.get(response["Location"])
+    assert "Excel に出力していません" in followed.content.decode()
+
+
 def test_board_sees_counts_not_names(school_cast: SchoolCast) -> None:
     sc = school_cast
     client = sc.client("board_officer")
