@@ -14,6 +14,11 @@ class AccessConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(
-                "機能権限", "access:table", order=900, roles=frozenset({Role.SCHOOL_ADMIN})
+                "機能権限",
+                "access:table",
+                order=900,
+                roles=frozenset({Role.SCHOOL_ADMIN}),
+                group="settings",
+                keywords=("権限", "別表1"),
             )
         )

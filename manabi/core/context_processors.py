@@ -27,5 +27,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.SITE_NAME,
         "password_expires_soon": reminder,
         "acting": acting,
-        "nav_items": navigation.links_for(acting) if user and user.is_authenticated else [],
+        "nav_sections": (
+            navigation.menu_for(acting, request.path) if user and user.is_authenticated else []
+        ),
     }

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from manabi.core import wareki
+from manabi.core import navigation, wareki
+from manabi.core.acting import acting_of
 
 
 @login_required
@@ -25,6 +26,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "fiscal_year_label": wareki.format_fiscal_year(wareki.fiscal_year(today)),
         },
     )
+
+
+@login_required
+@require_GET
+def menu(request: HttpRequest) -> HttpResponse:
+    """メニューの検索 (the header's search box): entries of the acting role's menu by name or
+    keyword; one match opens it directly. Without a query, the whole menu by group."""
+    query = request.GET.get("q", "").strip()[:50]
+    results = navigation.search(acting_of(request), query)
+    if query and len(results) == 1:
+        return redirect(results[0][1].url)
+    return render(request, "core/menu.html", {"query": query, "results": results})
 
 
 @never_cache

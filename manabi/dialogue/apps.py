@@ -18,5 +18,7 @@ class DialogueConfig(AppConfig):
                 url_name="dialogue:dialogue_list",
                 order=530,
                 roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN, Role.STAFF}),
+                group="records",
+                keywords=("対話", "面談"),
             )
         )

@@ -18,11 +18,15 @@ class EligibilityConfig(AppConfig):
                 url_name="eligibility:survey_list",
                 order=400,
                 roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.ORGANIZER, Role.SCHOOL_ADMIN}),
+                group="training",
+                keywords=("該当者", "初任", "2年次", "6年次", "中堅", "基本研修"),
             ),
             navigation.NavItem(
                 label="基本研修の確認カード",
                 url_name="eligibility:my_card",
                 order=410,
                 roles=frozenset({Role.STAFF}),
+                group="training",
+                keywords=("該当者", "基本研修"),
             ),
         )

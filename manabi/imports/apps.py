@@ -16,5 +16,7 @@ class ImportsConfig(AppConfig):
                 url_name="imports:upload",
                 order=300,
                 roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD}),
+                group="settings",
+                keywords=("インポート", "CSV", "取込"),
             )
         )

@@ -18,5 +18,7 @@ class IndicatorsConfig(AppConfig):
                 roles=frozenset(
                     {Role.SYSTEM_ADMIN, Role.BOARD, Role.ORGANIZER, Role.SCHOOL_ADMIN, Role.STAFF}
                 ),
+                group="records",
+                keywords=("指標", "育成指標"),
             )
         )

@@ -16,5 +16,7 @@ class OrgsConfig(AppConfig):
                 url_name="orgs:organisation_list",
                 order=200,
                 roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN}),
+                group="settings",
+                keywords=("学校", "所属", "教育委員会"),
             )
         )

@@ -20,5 +20,7 @@ class PeopleConfig(AppConfig):
                 url_name="people:staff_list",
                 order=100,
                 roles=frozenset({Role.SYSTEM_ADMIN, Role.BOARD, Role.SCHOOL_ADMIN}),
+                group="roster",
+                keywords=("職員", "先生", "教員"),
             )
         )

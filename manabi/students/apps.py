@@ -18,12 +18,28 @@ class StudentsConfig(AppConfig):
 
         school = frozenset({Role.STAFF, Role.SCHOOL_ADMIN})
         navigation.register(
-            navigation.NavItem("児童生徒名簿", "students:roster", order=300, roles=school),
-            navigation.NavItem("学級・授業クラス", "classes:list", order=305, roles=school),
+            navigation.NavItem(
+                "児童生徒名簿",
+                "students:roster",
+                order=300,
+                roles=school,
+                group="roster",
+                keywords=("児童", "生徒", "学籍"),
+            ),
+            navigation.NavItem(
+                "学級・授業クラス",
+                "classes:list",
+                order=305,
+                roles=school,
+                group="roster",
+                keywords=("学級", "クラス", "授業"),
+            ),
             navigation.NavItem(
                 "在籍者数",
                 "students:counts",
                 order=300,
                 roles=frozenset({Role.BOARD, Role.SYSTEM_ADMIN}),
+                group="roster",
+                keywords=("児童", "生徒", "人数"),
             ),
         )

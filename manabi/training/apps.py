@@ -17,25 +17,36 @@ class TrainingConfig(AppConfig):
         everyone = frozenset(Role)
         navigation.register(
             navigation.NavItem(
-                label="研修を探す", url_name="training:catalogue", order=200, roles=everyone
+                label="研修を探す",
+                url_name="training:catalogue",
+                order=200,
+                roles=everyone,
+                group="training",
+                keywords=("研修", "カタログ", "検索"),
             ),
             navigation.NavItem(
                 label="受講申込",
                 url_name="training:my_applications",
                 order=210,
                 roles=frozenset({Role.STAFF, Role.SCHOOL_ADMIN, Role.BOARD, Role.GUEST}),
+                group="training",
+                keywords=("申込", "申し込み"),
             ),
             navigation.NavItem(
                 label="承認・決定待ち",
                 url_name="training:approval_queue",
                 order=220,
                 roles=frozenset({Role.SCHOOL_ADMIN, Role.BOARD, Role.ORGANIZER}),
+                group="training",
+                keywords=("承認", "決定", "受講決定"),
             ),
             navigation.NavItem(
                 label="主催研修",
                 url_name="training:managed_list",
                 order=230,
                 roles=frozenset({Role.ORGANIZER, Role.SCHOOL_ADMIN}),
+                group="training",
+                keywords=("主催", "出欠", "修了"),
             ),
             navigation.NavItem(
                 label="お知らせ",
@@ -43,5 +54,7 @@ class TrainingConfig(AppConfig):
                 order=290,
                 roles=everyone,
                 badge=unread_count,
+                group="notices",
+                keywords=("通知", "連絡"),
             ),
         )

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from manabi.accounts import services
 from manabi.accounts.models import TotpDevice
 from manabi.accounts.selectors import acting_for
+from tests.browser.menu import menu_link, open_from_menu
 from tests.personas import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,13 +65,13 @@ def test_a_teacher_first_login_end_to_end(page: Any, cast: Cast) -> None:
 def test_a_principal_sees_only_their_schools_staff(page: Any, cast: Cast) -> None:
     _sign_in(page, cast.account("principal_a").login_id, PASSWORD)
     expect(page.get_by_label("ログイン中の利用者")).to_contain_text("校長 一郎")
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="教職員").click()
+    open_from_menu(page, "教職員")
     table = page.get_by_role("table")
     expect(table).to_contain_text("南 花子")
     expect(table).to_contain_text("校長 一郎")
     expect(table).not_to_contain_text("北 次郎")
     page.get_by_label("氏名・ふりがな・職員番号").fill("きた")
-    page.get_by_role("button", name="検索").click()
+    page.get_by_role("main").get_by_role("button", name="検索").click()
     expect(page.get_by_text("条件に合う教職員はいません。")).to_be_visible()
     page.goto(f"/staff/{cast.staff['teacher_b'].pk}/")
     expect(page.get_by_role("heading", name="ページが見つかりません")).to_be_visible()
@@ -84,8 +85,7 @@ def test_a_board_officer_signs_in_with_two_steps_and_switches_role(page: Any, ca
     page.get_by_label("認証アプリの6桁のコード").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="確認してログイン").click()
 
-    nav = page.get_by_role("navigation", name="メインメニュー")
-    expect(nav.get_by_role("link", name="教職員")).to_be_visible()
+    expect(menu_link(page, "教職員")).to_have_count(1)
     page.get_by_label("操作する役割").select_option(label="研修主催者・みなみ市教育委員会")
     page.get_by_role("button", name="切り替え").click()
     expect(page.get_by_role("status")).to_contain_text(
@@ -94,4 +94,4 @@ def test_a_board_officer_signs_in_with_two_steps_and_switches_role(page: Any, ca
     expect(page.get_by_label("操作する役割")).to_have_value(
         str(officer.role_assignments.get(role="organizer").pk)
     )
-    expect(nav.get_by_role("link", name="教職員")).to_have_count(0)
+    expect(menu_link(page, "教職員")).to_have_count(0)

@@ -22,6 +22,7 @@ from manabi.eligibility.models import CompletedTraining, StaffServicePeriod
 from manabi.people.choices import JobTitle
 from manabi.people.models import Staff
 from manabi.people.tests.factories import AssignmentFactory, StaffFactory
+from tests.browser.menu import open_from_menu
 from tests.personas import PASSWORD, SINCE, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,8 +78,7 @@ def _sign_out(page: Any) -> None:
 
 
 def _menu(page: Any) -> None:
-    nav = page.get_by_role("navigation", name="メインメニュー")
-    nav.get_by_role("link", name="基本研修の該当者調査").click()
+    open_from_menu(page, "基本研修の該当者調査")
 
 
 def test_survey_from_opening_to_the_centres_download(page: Any, cast: Cast, tmp_path: Path) -> None:

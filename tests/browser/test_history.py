@@ -25,6 +25,7 @@ from manabi.accounts.models import TotpDevice
 from manabi.indicators.tests.factories import framework_with_items
 from manabi.records.models import HistoryRecord
 from manabi.records.tests.factories import HistoryRecordFactory
+from tests.browser.menu import open_from_menu
 from tests.personas import PASSWORD, Cast
 from tests.system import require_command
 
@@ -49,7 +50,7 @@ def _sign_out(page: Any) -> None:
 
 
 def _menu(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name=name).click()
+    open_from_menu(page, name)
 
 
 def test_a_teacher_records_a_self_study_the_principal_confirms_it(

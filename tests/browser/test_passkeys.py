@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from manabi.accounts.models import Passkey, TotpDevice
 from manabi.core.models import AuditEvent
+from tests.browser.menu import open_from_menu
 from tests.personas import PASSWORD, Cast
 
 
@@ -55,9 +56,7 @@ def test_register_a_passkey_then_sign_in_with_it(page: Any, cast: Cast) -> None:
     page.get_by_role("button", name="確認してログイン").click()
     expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role(
-        "link", name="二段階認証"
-    ).click()
+    open_from_menu(page, "二段階認証")
     page.get_by_label("パスキーの名前").fill("職員室のパソコン")
     page.get_by_role("button", name="パスキーを登録").click()
     expect(page.get_by_role("status").first).to_contain_text(

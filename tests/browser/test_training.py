@@ -25,6 +25,7 @@ from manabi.training.models import Application
 from manabi.training.services import participation
 from manabi.training.states import ApplicationStatus
 from manabi.training.tests.factories import organizer, person_at, prefectural_school, programme
+from tests.browser.menu import open_from_menu
 from tests.personas import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +51,7 @@ def _sign_out(page: Any) -> None:
 
 
 def _menu(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name=name).click()
+    open_from_menu(page, name)
 
 
 def _status(page: Any) -> Any:
