@@ -33,6 +33,7 @@ from tests.school_personas import build_school_cast
 SHARED: dict[str, list[Entry]] = {
     "core:home": [Entry("get", signed_in(200)), Entry("post", signed_in(405))],
     "core:healthz": [Entry("get", everyone(200))],
+    "core:home_cards": [Entry("get", signed_in(200)), Entry("post", signed_in(405))],
     "core:menu": [Entry("get", signed_in(200)), Entry("post", signed_in(405))],
     "admin-login-redirect": [Entry("get", everyone(302))],
     "api-schema": [Entry("get", signed_in(200, anonymous=401))],

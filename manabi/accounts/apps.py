@@ -7,11 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "アカウント"
 
     def ready(self) -> None:
+        from manabi.accounts.home_cards import register_cards
         from manabi.accounts.permissions import account_link
         from manabi.accounts.roles import Role
         from manabi.accounts.services import account_close_on_retirement
         from manabi.core import extensions, navigation
         from manabi.people.points import STAFF_ACCOUNT_LINK, STAFF_RETIRED
+
+        register_cards()
 
         extensions.register(STAFF_RETIRED, account_close_on_retirement)
         extensions.register(STAFF_ACCOUNT_LINK, account_link)

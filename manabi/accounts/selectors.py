@@ -145,6 +145,11 @@ def onboarding_progress(acting: Acting, *, on: date | None = None) -> list[Progr
     return sorted(rows, key=lambda r: r.organisation.path)
 
 
+def onboarding_pending_count(acting: Acting, *, on: date | None = None) -> int:
+    """初回ログイン未完了: the sum of the progress page's 未完了 column."""
+    return sum(row.pending for row in onboarding_progress(acting, on=on))
+
+
 def onboarding_pending(
     acting: Acting, organisation: Organisation, *, on: date | None = None
 ) -> QuerySet[Account]:

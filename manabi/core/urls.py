@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("menu/", views.menu, name="menu"),
+    path("home/cards/", views.home_cards_part, name="home_cards"),
 ]

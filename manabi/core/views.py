@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from manabi.core import home as home_cards
 from manabi.core import navigation, wareki
 from manabi.core.acting import acting_of
 
@@ -17,6 +18,7 @@ from manabi.core.acting import acting_of
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """ホーム: what waits for the person (to-do cards of their role), then the whole menu."""
     today = timezone.localdate()
     return render(
         request,
@@ -24,8 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "today_wareki": wareki.format_date(today),
             "fiscal_year_label": wareki.format_fiscal_year(wareki.fiscal_year(today)),
+            "cards": home_cards.cards_for(acting_of(request)),
         },
     )
+
+
+@login_required
+@require_GET
+def home_cards_part(request: HttpRequest) -> HttpResponse:
+    """The home page's cards alone: htmx refreshes them every minute without a reload."""
+    cards = home_cards.cards_for(acting_of(request))
+    return render(request, "core/_home_cards.html", {"cards": cards})
 
 
 @login_required

@@ -11,7 +11,9 @@ class EligibilityConfig(AppConfig):
     def ready(self) -> None:
         from manabi.accounts.roles import Role
         from manabi.core import navigation
+        from manabi.eligibility.home_cards import register_cards
 
+        register_cards()
         navigation.register(
             navigation.NavItem(
                 label="基本研修の該当者調査",

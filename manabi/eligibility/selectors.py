@@ -161,6 +161,20 @@ def submissions_visible(acting: Acting) -> QuerySet[SchoolSubmission]:
     return qs.filter(visible)
 
 
+def submissions_due(acting: Acting) -> tuple[int, date | None]:
+    """該当者調査: submissions of open surveys not yet handed in that ``acting`` sees (a school
+    admin: their school's; a board: its schools'), and the nearest deadline. One query."""
+    from django.db.models import Count, Min
+
+    due = (
+        submissions_visible(acting)
+        .filter(survey__status=Survey.Status.OPEN)
+        .exclude(status=SchoolSubmission.Status.SUBMITTED)
+        .aggregate(n=Count("pk"), deadline=Min("survey__deadline"))
+    )
+    return int(due["n"]), due["deadline"]
+
+
 def own_submission(acting: Acting, survey: Survey) -> SchoolSubmission | None:
     """The submission of the school a school admin acts for, if the survey covers it."""
     if acting.role != Role.SCHOOL_ADMIN or acting.organisation is None:

@@ -10,7 +10,10 @@ class RecordsConfig(AppConfig):
         from manabi.accounts.roles import Role
         from manabi.core import navigation
         from manabi.imports import kinds
+        from manabi.records.home_cards import register_cards
         from manabi.records.legacy import HANDLER
+
+        register_cards()
 
         kinds.register(HANDLER)
 

@@ -364,6 +364,15 @@ def records_to_review(acting: Acting, *, on: date | None = None) -> QuerySet[His
     return records.select_related("staff", "entered_by").order_by("submitted_at", "pk")
 
 
+def records_returned_to(acting: Acting) -> QuerySet[HistoryRecord]:
+    """The person's own records that the principal sent back (差し戻し), to correct."""
+    if acting.account is None or acting.account.staff_id is None:
+        return HistoryRecord.objects.none()
+    return HistoryRecord.objects.filter(
+        staff_id=acting.account.staff_id, status=RecordStatus.RETURNED
+    ).order_by("-returned_at", "pk")
+
+
 def school_staff_for_entry(acting: Acting, *, on: date | None = None) -> QuerySet[Staff]:
     """The people a school admin may enter a school-wide in-school training for: everyone
     currently assigned to their organisation."""

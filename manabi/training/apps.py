@@ -12,7 +12,10 @@ class TrainingConfig(AppConfig):
         from manabi.accounts.roles import Role
         from manabi.core import navigation
         from manabi.training import checks  # noqa: F401  (registers the system checks)
+        from manabi.training.home_cards import register_cards
         from manabi.training.selectors import unread_count
+
+        register_cards()
 
         everyone = frozenset(Role)
         navigation.register(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -482,6 +482,28 @@ def my_applications(acting: Acting) -> QuerySet[Application]:
         .select_related("programme", "programme__organiser", "staff", "account", "unit")
         .prefetch_related("survey_response")
         .order_by("-submitted_at", "-pk")
+    )
+
+
+def my_applications_in(acting: Acting, status: str) -> QuerySet[Application]:
+    """``my_applications`` in one state (the list's ``?status=`` filter)."""
+    return my_applications(acting).filter(status=status)
+
+
+def week_of(on: date | None = None) -> tuple[date, date]:
+    """Monday to Sunday of the week of ``on`` (today by default)."""
+    day = _today(on)
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def trainings_this_week(acting: Acting, *, on: date | None = None) -> QuerySet[Application]:
+    """受講決定 applications of the person with a session this week (今週の研修)."""
+    monday, sunday = week_of(on)
+    return my_applications(acting).filter(
+        pk__in=Application.objects.filter(
+            status=ApplicationStatus.ACCEPTED, programme__sessions__date__range=(monday, sunday)
+        ).values("pk")
     )
 
 

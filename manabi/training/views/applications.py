@@ -61,8 +61,20 @@ def _failed(request: HttpRequest, exc: TrainingError) -> None:
 def my_applications(request: HttpRequest) -> HttpResponse:
     """受講申込: one's own applications and those one made for others."""
     acting = acting_of(request)
-    page = Paginator(selectors.my_applications(acting), 50).get_page(request.GET.get("page"))
-    return render(request, "training/my_applications.html", {"page": page})
+    status = request.GET.get("status", "")
+    if status and status not in ApplicationStatus.values:
+        messages.warning(
+            request, f"状態の指定「{status[:20]}」は使えないため、すべての申込を表示しています。"
+        )
+        status = ""
+    applications = (
+        selectors.my_applications_in(acting, status)
+        if status
+        else selectors.my_applications(acting)
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    label = ApplicationStatus(status).label if status else ""
+    return render(request, "training/my_applications.html", {"page": page, "status_label": label})
 
 
 @login_required
