@@ -30,7 +30,7 @@ from manabi.training.permissions import (
     can_create,
 )
 from manabi.training.services import programmes as services
-from manabi.training.states import PARTICIPANTS, ApplicationStatus
+from manabi.training.states import PARTICIPANTS, ApplicationStatus, ProgrammeStatus
 
 
 def _failed(request: HttpRequest, exc: TrainingError | ValidationError) -> None:
@@ -45,6 +45,8 @@ def managed_list(request: HttpRequest) -> HttpResponse:
     if not can_create(acting):
         raise PermissionDenied
     status = request.GET.get("status", "")
+    if status not in ProgrammeStatus.values:
+        status = ""  # an unknown state (a stale or hand-edited link) lists every programme
     qs = selectors.programmes_managed(acting).select_related("organiser")
     if status:
         qs = qs.filter(status=status)
