@@ -32,9 +32,11 @@ from manabi.training.choices import ProgrammeKind, StepKind, StepStatus
 from manabi.training.models import (
     Application,
     ApprovalStep,
+    Attendance,
     Audience,
     IndicatorLink,
     Notification,
+    Session,
     TargetException,
     TrainingProgramme,
 )
@@ -504,6 +506,36 @@ def trainings_this_week(acting: Acting, *, on: date | None = None) -> QuerySet[A
         pk__in=Application.objects.filter(
             status=ApplicationStatus.ACCEPTED, programme__sessions__date__range=(monday, sunday)
         ).values("pk")
+    )
+
+
+def sessions_awaiting_attendance(acting: Acting, *, on: date | None = None) -> QuerySet[Session]:
+    """出欠の記録待ち: held sessions (today or before) of the programmes ``acting`` manages
+    where a participant has no attendance mark yet. One query."""
+    marked = Attendance.objects.filter(application=OuterRef("pk"), session=OuterRef(OuterRef("pk")))
+    unmarked = Application.objects.filter(
+        ~Exists(marked), programme=OuterRef("programme"), status__in=PARTICIPANTS
+    )
+    return (
+        Session.objects.filter(programme__in=programmes_managed(acting), date__lte=_today(on))
+        .filter(Exists(unmarked))
+        .order_by("date", "pk")
+    )
+
+
+def programmes_awaiting_completion(
+    acting: Acting, *, on: date | None = None
+) -> QuerySet[TrainingProgramme]:
+    """修了判定待ち: managed programmes whose last day has passed with participants still
+    受講決定 (neither 修了 nor 未修了 yet). One query."""
+    waiting = Application.objects.filter(
+        programme=OuterRef("pk"), status=ApplicationStatus.ACCEPTED
+    )
+    return (
+        programmes_managed(acting)
+        .filter(last_date__lt=_today(on))
+        .filter(Exists(waiting))
+        .order_by("last_date", "pk")
     )
 
 

@@ -4,7 +4,7 @@ linking to the filtered lists, with an empty state that says nothing waits."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -127,3 +127,28 @@ def test_the_survey_card_shows_the_deadline_and_schools_behind(cast: Cast) -> No
     expected = opened.submissions.filter(school__path__startswith=cast.orgs["board_m"].path)
     assert board[0] == expected.count() >= 1
     assert f"管轄の{board[0]}校" in board[2]
+
+
+def test_an_organisers_attendance_and_completion_cards(cast: Cast) -> None:
+    from manabi.training.choices import AttendanceStatus
+    from manabi.training.services.participation import attendance_record
+    from manabi.training.tests.factories import organizer
+
+    teacher = acting_for(cast.account("teacher_a"))
+    made = programme(cast, sessions=2)
+    application = services.application_submit(actor=teacher, programme=made)
+    application.status = "accepted"
+    application.save(update_fields=["status"])
+    first, second = made.sessions.order_by("date")
+    actor = organizer(cast)
+    between = second.date  # the first session held, the second today
+    after = second.date + timedelta(days=1)
+    assert selectors.sessions_awaiting_attendance(actor, on=between).count() == 2
+    attendance_record(actor=actor, session=first, marks={application.pk: AttendanceStatus.PRESENT})
+    assert list(selectors.sessions_awaiting_attendance(actor, on=between)) == [second]
+    assert selectors.programmes_awaiting_completion(actor, on=between).count() == 0
+    assert list(selectors.programmes_awaiting_completion(actor, on=after)) == [made]
+    # A teacher manages nothing: no such cards and empty selectors.
+    assert selectors.sessions_awaiting_attendance(teacher, on=after).count() == 0
+    teacher_cards = _cards(cast.client("teacher_a").get("/"))
+    assert "training.attendance" not in teacher_cards
