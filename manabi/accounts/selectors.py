@@ -145,9 +145,11 @@ def onboarding_progress(acting: Acting, *, on: date | None = None) -> list[Progr
     return sorted(rows, key=lambda r: r.organisation.path)
 
 
-def onboarding_pending_count(acting: Acting, *, on: date | None = None) -> int:
-    """初回ログイン未完了: the sum of the progress page's 未完了 column."""
-    return sum(row.pending for row in onboarding_progress(acting, on=on))
+def onboarding_pending_count(acting: Acting, *, on: date | None = None) -> tuple[int, int]:
+    """初回ログイン未完了: the sum of the progress page's 未完了 column, and in how many of
+    its organisations (schools behind)."""
+    rows = [row for row in onboarding_progress(acting, on=on) if row.pending]
+    return sum(row.pending for row in rows), len(rows)
 
 
 def onboarding_pending(

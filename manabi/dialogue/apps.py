@@ -11,7 +11,9 @@ class DialogueConfig(AppConfig):
     def ready(self) -> None:
         from manabi.accounts.roles import Role
         from manabi.core import navigation
+        from manabi.dialogue.home_cards import register_cards
 
+        register_cards()
         navigation.register(
             navigation.NavItem(
                 label="対話の記録",

@@ -4,10 +4,16 @@ jurisdiction; system administrators all."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
 
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
+from manabi.core import wareki
 from manabi.dialogue.models import Comment, Dialogue, Recommendation, Revision
+from manabi.people.models import Staff
 from manabi.records.selectors import is_own, staff_with_history_visible
 
 
@@ -19,6 +25,20 @@ def dialogues_visible(acting: Acting) -> QuerySet[Dialogue]:
     if account is not None and account.staff_id is not None:
         qs = qs | Dialogue.objects.filter(staff_id=account.staff_id)
     return qs.select_related("staff", "recorded_by", "organisation").distinct()
+
+
+def staff_without_dialogue(acting: Acting, *, on: date | None = None) -> QuerySet[Staff]:
+    """今年度の対話がまだの教職員: the staff a principal looks after (not themself) with no
+    dialogue record in the current fiscal year. One query."""
+    if acting.role != Role.SCHOOL_ADMIN:
+        return Staff.objects.none()
+    year = wareki.fiscal_year(on or timezone.localdate())
+    staff = staff_with_history_visible(acting, on=on).exclude(
+        pk__in=Dialogue.objects.filter(fiscal_year=year).values("staff_id")
+    )
+    if acting.account is not None and acting.account.staff_id is not None:
+        staff = staff.exclude(pk=acting.account.staff_id)
+    return staff.order_by("kana", "pk")
 
 
 def dialogue_list(acting: Acting, *, staff_id: int | None = None) -> QuerySet[Dialogue]:

@@ -66,6 +66,16 @@ def register_cards() -> None:
             order=30,
         ),
         HomeCard(
+            key="training.survey",
+            title="研修のアンケート",
+            url_name="training:my_applications",
+            roles=APPLICANTS,
+            count=lambda acting: selectors.surveys_to_answer(acting).count(),
+            waiting="受講した{count}件の研修のアンケートに、まだ回答していません。",
+            empty="回答を待つアンケートはありません。",
+            order=38,
+        ),
+        HomeCard(
             key="training.this_week",
             title="今週の研修",
             url_name="training:my_applications",

@@ -492,6 +492,17 @@ def my_applications_in(acting: Acting, status: str) -> QuerySet[Application]:
     return my_applications(acting).filter(status=status)
 
 
+def surveys_to_answer(acting: Acting, *, on: date | None = None) -> QuerySet[Application]:
+    """アンケート未回答: the person's trainings that ask for the outcome survey, held (the
+    last day today or before), not yet answered."""
+    return my_applications(acting).filter(
+        status__in=PARTICIPANTS,
+        programme__survey_required=True,
+        programme__last_date__lte=_today(on),
+        survey_response__isnull=True,
+    )
+
+
 def week_of(on: date | None = None) -> tuple[date, date]:
     """Monday to Sunday of the week of ``on`` (today by default)."""
     day = _today(on)

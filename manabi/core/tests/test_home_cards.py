@@ -152,3 +152,24 @@ def test_an_organisers_attendance_and_completion_cards(cast: Cast) -> None:
     assert selectors.sessions_awaiting_attendance(teacher, on=after).count() == 0
     teacher_cards = _cards(cast.client("teacher_a").get("/"))
     assert "training.attendance" not in teacher_cards
+
+
+def test_dialogue_and_first_login_cards_of_a_principal(cast: Cast) -> None:
+    from manabi.accounts.selectors import onboarding_progress
+    from manabi.dialogue.selectors import staff_without_dialogue
+
+    principal = acting_for(cast.account("principal_a"))
+    empty = _cards(cast.client("principal_a").get("/"))["accounts.onboarding"]
+    assert empty[2] == "初回ログインを終えていない教職員はいません。"
+    teacher = cast.account("teacher_a")
+    teacher.onboarding_required = True
+    teacher.save(update_fields=["onboarding_required"])
+    cards = _cards(cast.client("principal_a").get("/"))
+    people = staff_without_dialogue(principal)
+    assert cast.account("principal_a").staff_id not in {s.pk for s in people}
+    assert cards["dialogue.due"][0] == people.count()
+    count, url, text = cards["accounts.onboarding"]
+    assert url == "/accounts/progress/"
+    assert count == sum(row.pending for row in onboarding_progress(principal))
+    assert count == 1
+    assert f"{count}人の教職員が初回ログインを終えていません(所属 1か所)" in text
