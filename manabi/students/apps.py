@@ -35,6 +35,14 @@ class StudentsConfig(AppConfig):
                 keywords=("学級", "クラス", "授業"),
             ),
             navigation.NavItem(
+                "転出入",
+                "students:transfers",
+                order=310,
+                roles=frozenset({Role.SCHOOL_ADMIN}),
+                group="roster",
+                keywords=("転出", "転入", "転校", "引継ぎ"),
+            ),
+            navigation.NavItem(
                 "在籍者数",
                 "students:counts",
                 order=300,

@@ -118,6 +118,15 @@ def require_roster_reader(acting: Acting) -> Reach:
     return reach
 
 
+def may_export_oneroster(acting: Acting) -> bool:
+    """Whether ``oneroster_schools`` lets ``acting`` export at all (to show the link)."""
+    try:
+        oneroster_schools(acting)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
 def oneroster_schools(acting: Acting, *, school_id: int | None = None) -> QuerySet[Organisation]:
     """The schools whose OneRoster export ``acting`` may take: a system administrator any
     (all of them, or ``school_id``), a school's record manager whose Excel出力 scope is the

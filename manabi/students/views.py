@@ -42,6 +42,7 @@ from manabi.students.permissions import (
     access_student_for_change,
     can_manage_records,
     can_see_counts,
+    may_export_oneroster,
     require_record_manager,
     require_roster_reader,
     roster_output_reach,
@@ -157,6 +158,7 @@ def counts(request: HttpRequest) -> HttpResponse:
                 {**v, "cells": [v["grades"].get(g, 0) for g in grades]} for v in schools.values()
             ],
             "total": sum(row.pupils for row in rows),
+            "oneroster": may_export_oneroster(acting),
         },
     )
 
