@@ -173,3 +173,22 @@ def test_dialogue_and_first_login_cards_of_a_principal(cast: Cast) -> None:
     assert count == sum(row.pending for row in onboarding_progress(principal))
     assert count == 1
     assert f"{count}人の教職員が初回ログインを終えていません(所属 1か所)" in text
+
+
+@pytest.mark.parametrize("persona", ["teacher_a", "principal_a", "board_officer", "organizer"])
+def test_each_card_counts_in_one_query(
+    cast: Cast, persona: str, django_assert_max_num_queries: Any
+) -> None:
+    from manabi.eligibility.tests.authz import survey
+
+    survey(cast)
+    acting = acting_for(cast.account(persona))
+    for card in home.registered():
+        if acting.role not in card.roles:
+            continue
+        # 初回ログイン未完了 reads the progress page's three queries (organisations, counts,
+        # deadlines), so that the card and the page never disagree; the survey's visibility
+        # first finds the prefecture a board belongs to.
+        most = {"accounts.onboarding": 3, "eligibility.board": 2}.get(card.key, 1)
+        with django_assert_max_num_queries(most):
+            home.measure(card, acting)
