@@ -198,18 +198,6 @@ class FiscalYearField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-def query_id(request: Request, name: str) -> int | None:
-    """An id in the query string (``?name=``), checked like ``IdField``; absent → None."""
-    raw = request.query_params.get(name, "")
-    if raw == "":
-        return None
-    try:
-        value: int = IdField().run_validation(raw)
-    except exceptions.ValidationError as exc:
-        raise exceptions.ValidationError({name: exc.detail}) from None
-    return value
-
-
 MAX_PAGE = 10**6
 
 
