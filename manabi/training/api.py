@@ -573,7 +573,9 @@ class ApplicationQuerySerializer(serializers.Serializer[Any]):
     programme = IdField(
         required=False, allow_null=True, default=None, help_text="主催する研修の ID"
     )
-    status = serializers.ChoiceField(choices=ApplicationStatus.choices, required=False, default="")
+    status = serializers.ChoiceField(
+        choices=ApplicationStatus.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class ApplicationListView(TrainingAPIView):
