@@ -9,10 +9,8 @@ the catalogue and the approval queue.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -22,27 +20,16 @@ from manabi.core import home
 from manabi.training.services import applications as services
 from manabi.training.tests.factories import programme
 from tests.browser.a11y import assert_accessible
-from tests.personas import PASSWORD, Cast
+from tests.browser.session import sign_in, sign_out
+from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sign_in(page: Any, cast: Cast, persona: str) -> None:
     account = cast.account(persona)
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(account.login_id)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
     device = TotpDevice.objects.filter(account=account).first()
-    if device is not None:
-        page.get_by_label("認証アプリの6桁のコード").fill(pyotp.TOTP(device.secret).now())
-        page.get_by_role("button", name="確認してログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
-def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, account.login_id, totp_secret=device.secret if device else "")
 
 
 def _card(page: Any, key: str) -> Any:
@@ -71,7 +58,7 @@ def test_each_home_shows_what_waits_for_that_person(page: Any, cast: Cast) -> No
     _card(page, "training.pending").get_by_role("link").click()
     expect(page.get_by_role("note")).to_contain_text("「承認待ち」の申込だけを表示しています")
     expect(page.get_by_role("main")).to_contain_text("学級経営の基礎研修")
-    _sign_out(page)
+    sign_out(page)
 
     _sign_in(page, cast, "principal_a")
     _expect_counts(page, cast, "principal_a")
@@ -83,12 +70,12 @@ def test_each_home_shows_what_waits_for_that_person(page: Any, cast: Cast) -> No
     assert_accessible(page)
     page.goto("/trainings/")
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     _sign_in(page, cast, "board_officer")
     _expect_counts(page, cast, "board_officer")
     expect(_card(page, "training.approvals")).to_contain_text("承認を待つ申込はありません。")
-    _sign_out(page)
+    sign_out(page)
 
     _sign_in(page, cast, "organizer")
     _expect_counts(page, cast, "organizer")

@@ -8,7 +8,6 @@ import re
 from io import StringIO
 from typing import Any
 
-import pyotp
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -17,6 +16,7 @@ from manabi.accounts.models import Account, normalize_login_id
 from manabi.accounts.selectors import acting_for
 from manabi.core import home
 from tests.browser.a11y import assert_accessible
+from tests.browser.session import sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,22 +29,11 @@ PEOPLE = [
 ]
 
 
-def _sign_in(page: Any, login_id: str, password: str, totp: bool) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="ログイン").click()
-    if totp:
-        page.get_by_label("認証アプリの6桁のコード").fill(pyotp.TOTP(DEMO_TOTP).now())
-        page.get_by_role("button", name="確認してログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
 def test_the_demo_homes_show_what_waits_for_each_person(page: Any) -> None:
     call_command("demo", "--no-serve", stdout=StringIO())
     opened = 0
     for login_id, password, totp in PEOPLE:
-        _sign_in(page, login_id, password, totp)
+        sign_in(page, login_id, password, totp_secret=DEMO_TOTP if totp else "")
         acting = acting_for(Account.objects.get(login_id=normalize_login_id(login_id)))
         cards = [card for card in home.registered() if acting.role in card.roles]
         assert cards, login_id
@@ -66,6 +55,5 @@ def test_the_demo_homes_show_what_waits_for_each_person(page: Any) -> None:
             opened += 1
             page.goto("/")
         assert_accessible(page)
-        page.get_by_role("button", name="ログアウト").click()
-        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        sign_out(page)
     assert opened >= 2, "the demo should leave something waiting for at least two of them"

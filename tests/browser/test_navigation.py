@@ -14,21 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from manabi.core.navigation import MAX_TOP_LEVEL
-from tests.personas import PASSWORD, Cast
+from tests.browser.session import sign_in
+from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _sign_in(page: Any, login_id: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
 def test_a_principal_finds_pages_by_menu_group_and_by_search(page: Any, cast: Cast) -> None:
-    _sign_in(page, cast.account("principal_a").login_id)
+    sign_in(page, cast.account("principal_a").login_id)
     nav = page.get_by_role("navigation", name="メインメニュー")
     top = nav.locator(".site-nav__top > li")
     assert 1 < top.count() <= MAX_TOP_LEVEL
@@ -72,7 +65,7 @@ def test_a_principal_finds_pages_by_menu_group_and_by_search(page: Any, cast: Ca
 
 def test_the_header_fits_a_phone(page: Any, cast: Cast) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
-    _sign_in(page, cast.account("principal_a").login_id)
+    sign_in(page, cast.account("principal_a").login_id)
     nav = page.get_by_role("navigation", name="メインメニュー")
     nav.locator("summary", has_text="研修").first.click()
     expect(nav.get_by_role("link", name="研修を探す")).to_be_visible()
