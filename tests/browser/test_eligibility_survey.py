@@ -23,6 +23,7 @@ from manabi.people.choices import JobTitle
 from manabi.people.models import Staff
 from manabi.people.tests.factories import AssignmentFactory, StaffFactory
 from tests.browser.menu import open_from_menu
+from tests.browser.session import sign_in, sign_out
 from tests.personas import PASSWORD, SINCE, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,19 +65,6 @@ def _records(cast: Cast) -> None:
     )
 
 
-def _sign_in(page: Any, login_id: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
-def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-
-
 def _menu(page: Any) -> None:
     open_from_menu(page, "基本研修の該当者調査")
 
@@ -86,7 +74,7 @@ def test_survey_from_opening_to_the_centres_download(page: Any, cast: Cast, tmp_
     page.on("dialog", lambda dialog: dialog.accept())
 
     # The centre opens the survey.
-    _sign_in(page, cast.account("organizer").login_id)
+    sign_in(page, cast.account("organizer").login_id)
     _menu(page)
     page.get_by_role("link", name="調査を開始する").click()
     page.get_by_label("研修の年度 (西暦)").fill("2025")
@@ -96,10 +84,10 @@ def test_survey_from_opening_to_the_centres_download(page: Any, cast: Cast, tmp_
         page.get_by_role("heading", name="令和7年度 基本研修受講該当者調査 提出状況")
     ).to_be_visible()
     expect(page.get_by_text("提出済み 0 校 / 未提出 2 校 (全 2 校)")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The principal of みなみ小学校 reviews the computed targets.
-    _sign_in(page, cast.account("principal_a").login_id)
+    sign_in(page, cast.account("principal_a").login_id)
     _menu(page)
     page.get_by_role("link", name="自校の回答").click()
     page.get_by_role("button", name="該当者を計算する").click()
@@ -136,19 +124,19 @@ def test_survey_from_opening_to_the_centres_download(page: Any, cast: Cast, tmp_
         "みなみ小学校 の回答を、所属長の承認のうえ提出しました"
     )
     expect(page.get_by_text("校長 一郎 (")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # きた中学校 has nobody to report and says so with one click.
-    _sign_in(page, SCHOOL_B_ADMIN)
+    sign_in(page, SCHOOL_B_ADMIN)
     _menu(page)
     page.get_by_role("link", name="自校の回答").click()
     expect(page.get_by_text("この学校には受講該当者がいません")).to_be_visible()
     page.get_by_role("button", name="「該当者なし」で提出").click()
     expect(page.get_by_role("status")).to_contain_text("きた中学校 は「該当者なし」で提出しました")
-    _sign_out(page)
+    sign_out(page)
 
     # The centre sees both and downloads 様式2.
-    _sign_in(page, cast.account("organizer").login_id)
+    sign_in(page, cast.account("organizer").login_id)
     _menu(page)
     page.get_by_role("link", name="提出状況").click()
     expect(page.get_by_text("提出済み 2 校 / 未提出 0 校 (全 2 校)")).to_be_visible()

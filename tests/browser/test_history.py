@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -26,27 +25,11 @@ from manabi.indicators.tests.factories import framework_with_items
 from manabi.records.models import HistoryRecord
 from manabi.records.tests.factories import HistoryRecordFactory
 from tests.browser.menu import open_from_menu
-from tests.personas import PASSWORD, Cast
+from tests.browser.session import sign_in, sign_out
+from tests.personas import Cast
 from tests.system import require_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Any, login_id: str, *, totp_secret: str = "") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    if totp_secret:
-        expect(page.get_by_role("heading", name="二段階認証")).to_be_visible()
-        page.get_by_label("認証アプリの6桁のコード").fill(pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="確認してログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
-def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _menu(page: Any, name: str) -> None:
@@ -61,7 +44,7 @@ def test_a_teacher_records_a_self_study_the_principal_confirms_it(
     HistoryRecordFactory(staff=teacher, title="教職2年次研修", start=date(2024, 7, 1))
 
     # The teacher records a 自主研修 linked to 授業力・着任時.
-    _sign_in(page, cast.account("teacher_a").login_id)
+    sign_in(page, cast.account("teacher_a").login_id)
     _menu(page, "自分の研修履歴")
     expect(page.get_by_role("heading", name=re.compile("研修受講履歴"))).to_be_visible()
     page.get_by_role("link", name="校内研修・自主研修を記録する").click()
@@ -78,10 +61,10 @@ def test_a_teacher_records_a_self_study_the_principal_confirms_it(
     expect(row).to_contain_text("確認待ち")
     totals = page.get_by_role("table", name=re.compile("令和7年度の合計"))
     expect(totals).to_contain_text("0件 / 0.0時間")
-    _sign_out(page)
+    sign_out(page)
 
     # The principal confirms it from the review list.
-    _sign_in(page, cast.account("principal_a").login_id)
+    sign_in(page, cast.account("principal_a").login_id)
     _menu(page, "研修履歴の確認")
     review = page.get_by_role("table", name="確認待ちの研修履歴")
     expect(review).to_contain_text("南 花子")
@@ -90,10 +73,10 @@ def test_a_teacher_records_a_self_study_the_principal_confirms_it(
     ).click()
     expect(page.get_by_role("status")).to_contain_text("確認しました")
     expect(page.get_by_text("確認待ちの研修履歴はありません。")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The teacher: confirmed, counted, covering A-1 in the chart and in the PDF.
-    _sign_in(page, cast.account("teacher_a").login_id)
+    sign_in(page, cast.account("teacher_a").login_id)
     _menu(page, "自分の研修履歴")
     row = page.get_by_role("row", name=re.compile("算数授業研究会"))
     expect(row).to_contain_text("確認済み")
@@ -133,7 +116,7 @@ def test_a_board_officer_exports_one_school_as_cp932(
     HistoryRecordFactory(staff=cast.staff["principal_a"], title="学校経営研修")
     HistoryRecordFactory(staff=cast.staff["teacher_b"], title="きた町の研修")
     officer = cast.account("board_officer")
-    _sign_in(page, officer.login_id, totp_secret=TotpDevice.objects.get(account=officer).secret)
+    sign_in(page, officer.login_id, totp_secret=TotpDevice.objects.get(account=officer).secret)
     _menu(page, "研修履歴の一覧")
     filters = page.get_by_role("form", name="絞り込み")
     filters.get_by_label("所属").select_option(label="みなみ小学校")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -26,28 +25,12 @@ from manabi.training.services import participation
 from manabi.training.states import ApplicationStatus
 from manabi.training.tests.factories import organizer, person_at, prefectural_school, programme
 from tests.browser.menu import open_from_menu
-from tests.personas import PASSWORD, Cast
+from tests.browser.session import sign_in, sign_out
+from tests.personas import Cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "道徳科の授業づくり ― 考え、議論する道徳"
-
-
-def _sign_in(page: Any, login_id: str, *, totp_secret: str = "") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    if totp_secret:
-        expect(page.get_by_role("heading", name="二段階認証")).to_be_visible()
-        page.get_by_label("認証アプリの6桁のコード").fill(pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="確認してログイン").click()
-    expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
-
-
-def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _menu(page: Any, name: str) -> None:
@@ -69,7 +52,7 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
     page.on("dialog", lambda dialog: dialog.accept())
 
     # The teacher finds the programme with a two-character word and applies.
-    _sign_in(page, cast.account("teacher_a").login_id)
+    sign_in(page, cast.account("teacher_a").login_id)
     _menu(page, "研修を探す")
     search = page.get_by_role("search", name="研修の検索")
     search.get_by_label("キーワード").fill("道徳")
@@ -84,10 +67,10 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
     route = page.get_by_role("list", name="承認ルート")
     expect(route).to_contain_text("みなみ小学校(学校管理職)")
     expect(route).to_contain_text("みなみ市教育委員会(教育委員会)")
-    _sign_out(page)
+    sign_out(page)
 
     # The principal approves from the queue.
-    _sign_in(page, cast.account("principal_a").login_id)
+    sign_in(page, cast.account("principal_a").login_id)
     _menu(page, "承認・決定待ち")
     queue = page.get_by_role("table", name="承認待ちの受講申込")
     expect(queue).to_contain_text(TITLE)
@@ -95,20 +78,20 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
     page.get_by_label("コメント(任意)").fill("学年で共有してください。")
     page.get_by_role("button", name="承認する").click()
     expect(page.get_by_role("status")).to_contain_text("南 花子 さんの申込を承認しました")
-    _sign_out(page)
+    sign_out(page)
 
     # The board of みなみ市 approves in bulk (two-step sign-in).
     officer = cast.account("board_officer")
-    _sign_in(page, officer.login_id, totp_secret=TotpDevice.objects.get(account=officer).secret)
+    sign_in(page, officer.login_id, totp_secret=TotpDevice.objects.get(account=officer).secret)
     _menu(page, "承認・決定待ち")
     page.get_by_label("南 花子 の申込を選ぶ").check()
     page.get_by_role("button", name="選んだ申込を一括承認").click()
     expect(page.get_by_role("status")).to_contain_text("承認 1 件")
-    _sign_out(page)
+    sign_out(page)
 
     # The organiser accepts her, records attendance and judges completion.
     # What waits for the organiser's decision is in their queue, with the programme's list.
-    _sign_in(page, cast.account("organizer").login_id)
+    sign_in(page, cast.account("organizer").login_id)
     _menu(page, "承認・決定待ち")
     deciding = page.get_by_role("table", name="受講決定待ちの受講申込")
     expect(deciding).to_contain_text("南 花子")
@@ -124,10 +107,10 @@ def test_a_municipal_teachers_application_from_search_to_history(page: Any, cast
     page.get_by_role("button", name="修了を判定する").click()
     expect(page.get_by_role("status")).to_contain_text("修了 1 人")
     expect(page.get_by_role("table", name="受講者ごとの出欠と判定")).to_contain_text("修了")
-    _sign_out(page)
+    sign_out(page)
 
     # The teacher answers the survey and finds the training in her history.
-    _sign_in(page, cast.account("teacher_a").login_id)
+    sign_in(page, cast.account("teacher_a").login_id)
     _menu(page, "お知らせ")
     expect(page.get_by_text(f"修了しました: {TITLE}")).to_be_visible()
     _menu(page, "受講申込")
@@ -162,16 +145,16 @@ def test_a_prefectural_school_has_no_municipal_step_and_a_rejection_gives_a_reas
     page.on("dialog", lambda dialog: dialog.accept())
 
     for login_id in ("480002T20000501", "480002T20000502"):
-        _sign_in(page, login_id)
+        sign_in(page, login_id)
         page.goto(f"/trainings/{made.pk}/")
         page.get_by_role("link", name="申し込む").click()
         page.get_by_role("button", name="申し込む").click()
         route = page.get_by_role("list", name="承認ルート")
         expect(route).to_contain_text("県立みらい高等学校(学校管理職)")
         expect(route).not_to_contain_text("教育委員会")
-        _sign_out(page)
+        sign_out(page)
 
-    _sign_in(page, "480002T20000509")
+    sign_in(page, "480002T20000509")
     _menu(page, "承認・決定待ち")
     queue = page.get_by_role("table", name="承認待ちの受講申込")
     queue.get_by_role("link", name="県立 一子").click()
@@ -184,13 +167,13 @@ def test_a_prefectural_school_has_no_municipal_step_and_a_rejection_gives_a_reas
     page.get_by_label("否決・差し戻しの理由").fill("同じ日に校内の研究授業があるため。")
     page.get_by_role("button", name="否決する").click()
     expect(page.get_by_role("status")).to_contain_text("県立 二郎 さんの申込を否決しました")
-    _sign_out(page)
+    sign_out(page)
 
     first = Application.objects.get(staff__staff_number="20000501")
     assert first.status == ApplicationStatus.AWAITING_DECISION
     assert first.steps.count() == 1
 
-    _sign_in(page, "480002T20000502")
+    sign_in(page, "480002T20000502")
     _menu(page, "受講申込")
     page.get_by_role("link", name="高等学校 探究的な学びの授業づくり").click()
     expect(_status(page)).to_have_text("否決")
