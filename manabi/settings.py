@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "manabi.classes",
     "manabi.access",
     "manabi.students",
+    "manabi.attendance",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",

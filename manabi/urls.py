@@ -23,6 +23,9 @@ urlpatterns = [
     path("students/", include("manabi.students.urls")),
     path("classes/", include("manabi.students.class_urls")),
     path("access/", include("manabi.access.urls")),
+    path("attendance/", include("manabi.attendance.urls")),
+    path("attendance/reports/", include("manabi.attendance.report_urls")),
+    path("guardian/", include("manabi.attendance.guardian_urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

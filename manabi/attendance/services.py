@@ -1,0 +1,575 @@
+"""Writes of the attendance book. Every one runs in a transaction and is audited.
+
+Callers fetch the class with ``attendance.permissions`` first; the services check the data
+(the pupil is in the class on the day, the day is a 授業日, the month is open) and raise
+``ValidationError`` with a Japanese message naming what is wrong. A refused write changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from manabi.accounts.selectors import Acting
+from manabi.attendance import schooldays, selectors
+from manabi.attendance.choices import (
+    AbsenceReason,
+    ClosureKind,
+    DeemedKind,
+    MarkStatus,
+    MonthState,
+    NoticeKind,
+    NoticeStatus,
+)
+from manabi.attendance.models import (
+    AbsenceNotice,
+    CalendarDay,
+    Closure,
+    Mark,
+    MonthLock,
+    RollCall,
+    Unlock,
+)
+from manabi.classes.models import SchoolClass
+from manabi.core.audit import audit_record
+from manabi.students.models import Enrolment, Student
+
+
+def _label(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class MarkData:
+    """What a teacher enters for a pupil's day. ``status`` PRESENT with no 遅刻・早退 and no
+    note clears the day (plain 出席 is not stored)."""
+
+    status: MarkStatus
+    reason: str = ""
+    deemed_kind: str = ""
+    detail: str = ""
+    late: bool = False
+    early: bool = False
+    arrived_at: time | None = None
+    left_at: time | None = None
+    note: str = ""
+
+    @property
+    def is_plain_present(self) -> bool:
+        return (
+            self.status == MarkStatus.PRESENT and not self.late and not self.early and not self.note
+        )
+
+
+def check_mark(data: MarkData) -> None:
+    """The rules a mark keeps whatever the day (pure); raises ``ValidationError``."""
+    errors: dict[str, str] = {}
+    if data.status == MarkStatus.ABSENT and data.reason not in AbsenceReason.values:
+        errors["reason"] = "欠席の理由を選んでください。"
+    if data.status != MarkStatus.ABSENT and data.reason:
+        errors["reason"] = "欠席の理由は欠席のときだけ入力します。"
+    if data.status == MarkStatus.DEEMED and data.deemed_kind not in DeemedKind.values:
+        errors["deemed_kind"] = (
+            "出席扱いの種類 (別室登校・オンライン学習・適応指導教室 など) を選んでください。"
+        )
+    if data.status != MarkStatus.DEEMED and data.deemed_kind:
+        errors["deemed_kind"] = "出席扱いの種類は出席扱いのときだけ入力します。"
+    if data.status not in (MarkStatus.PRESENT, MarkStatus.DEEMED) and (data.late or data.early):
+        errors["status"] = "遅刻・早退は出席 (または出席扱い) の日にだけ付けられます。"
+    if data.arrived_at is not None and not data.late:
+        errors["arrived_at"] = "登校時刻は遅刻のときに入力します。"
+    if data.left_at is not None and not data.early:
+        errors["left_at"] = "下校時刻は早退のときに入力します。"
+    if data.arrived_at and data.left_at and data.left_at <= data.arrived_at:
+        errors["left_at"] = "下校時刻は登校時刻より後にしてください。"
+    if data.status == MarkStatus.SUSPENDED and not data.detail:
+        errors["detail"] = "出席停止の理由 (感染症名など) を入力してください。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _placement(school_class: SchoolClass, student_id: int, day: date) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.filter(
+            student_id=student_id,
+            school_class_id=school_class.pk,
+            is_provisional=False,
+            start_date__lte=day,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+        .first()
+    )
+    if enrolment is None:
+        raise ValidationError(
+            f"{_label(day)}、この児童生徒は{school_class.label}に在籍していません。"
+        )
+    return enrolment
+
+
+def _require_open(school_class: SchoolClass, day: date, *, lock: bool = True) -> None:
+    """The month of ``day`` must be open: closed (締め) and locked months refuse changes. Takes
+    a row lock on the month's state so that a lock and an edit cannot cross."""
+    qs = MonthLock.objects.filter(school_class_id=school_class.pk, year=day.year, month=day.month)
+    state = (qs.select_for_update() if lock else qs).values_list("state", flat=True).first()
+    if state == MonthState.LOCKED:
+        raise ValidationError(
+            f"{day.year}年{day.month}月の出席簿はロックされています。変更するにはロック解除 (理由の記録) が必要です。"
+        )
+    if state == MonthState.CLOSED:
+        raise ValidationError(
+            f"{day.year}年{day.month}月の出席簿は締め済みです。変更するには締めを取り消してください。"
+        )
+
+
+def _require_in_year(school_class: SchoolClass, day: date) -> None:
+    if schooldays.fiscal_year_of(day) != school_class.fiscal_year:
+        raise ValidationError(
+            f"{_label(day)}は{school_class.fiscal_year}年度の日付ではありません。"
+        )
+
+
+def _require_lesson_day(school_class: SchoolClass, day: date) -> None:
+    if not selectors.is_lesson_day(school_class, day):
+        raise ValidationError(f"{_label(day)}は{school_class.label}の授業日ではありません。")
+
+
+def mark_set(
+    *,
+    actor: Acting,
+    school_class: SchoolClass,
+    student_id: int,
+    day: date,
+    data: MarkData,
+) -> Mark | None:
+    """Set a pupil's day in the class's book (``None`` when it is back to plain 出席)."""
+    check_mark(data)
+    _require_in_year(school_class, day)
+    with transaction.atomic():
+        _require_open(school_class, day)
+        enrolment = _placement(school_class, student_id, day)
+        _require_lesson_day(school_class, day)
+        before = Mark.objects.filter(
+            student_id=student_id, school_id=school_class.school_id, date=day
+        ).first()
+        old = before.get_status_display() if before is not None else "出席"
+        if data.is_plain_present:
+            if before is not None:
+                before.delete()
+            mark = None
+        else:
+            mark, _ = Mark.objects.update_or_create(
+                student_id=student_id,
+                school_id=school_class.school_id,
+                date=day,
+                defaults={
+                    "status": data.status,
+                    "reason": data.reason,
+                    "deemed_kind": data.deemed_kind,
+                    "detail": data.detail,
+                    "late": data.late,
+                    "early": data.early,
+                    "arrived_at": data.arrived_at,
+                    "left_at": data.left_at,
+                    "note": data.note,
+                    "updated_by": actor.account,
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="attendance.mark.set",
+            target=school_class,
+            subject=enrolment.student,
+            details={
+                "date": day.isoformat(),
+                "from": old,
+                "to": MarkStatus(data.status).label,
+                "late": data.late,
+                "early": data.early,
+            },
+        )
+    return mark
+
+
+def mark_range(
+    *,
+    actor: Acting,
+    school_class: SchoolClass,
+    student_id: int,
+    start: date,
+    end: date,
+    data: MarkData,
+) -> int:
+    """The same mark on every 授業日 from ``start`` to ``end`` (出席停止 for an illness, 忌引
+    for a few days). All or nothing; returns the number of days marked."""
+    if end < start:
+        raise ValidationError({"end": "終了日は開始日以降にしてください。"})
+    if (end - start).days > 62:
+        raise ValidationError({"end": "期間は2か月以内にしてください。"})
+    check_mark(data)
+    days = [d.date for d in selectors.class_days(school_class, start, end) if d.lesson]
+    if not days:
+        raise ValidationError("この期間に授業日がありません。")
+    with transaction.atomic():
+        for day in days:
+            mark_set(
+                actor=actor, school_class=school_class, student_id=student_id, day=day, data=data
+            )
+    return len(days)
+
+
+def roll_call_take(*, actor: Acting, school_class: SchoolClass, day: date) -> RollCall:
+    """「残りは全員出席」: the day's attendance of the class is taken; pupils with no mark were
+    present. Idempotent."""
+    _require_in_year(school_class, day)
+    with transaction.atomic():
+        _require_open(school_class, day)
+        _require_lesson_day(school_class, day)
+        waiting = AbsenceNotice.objects.filter(
+            school_id=school_class.school_id,
+            date=day,
+            status=NoticeStatus.RECEIVED,
+            student_id__in=Enrolment.objects.filter(school_class_id=school_class.pk).values(
+                "student_id"
+            ),
+        ).count()
+        if waiting:
+            raise ValidationError(
+                f"保護者からの連絡が{waiting}件未処理です。反映するか、反映しないを選んでから確定してください。"
+            )
+        roll, created = RollCall.objects.get_or_create(
+            school_class=school_class, date=day, defaults={"taken_by": actor.account}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="attendance.roll_call.take",
+                target=school_class,
+                details={"date": day.isoformat()},
+            )
+    return roll
+
+
+def roll_call_undo(*, actor: Acting, school_class: SchoolClass, day: date) -> None:
+    with transaction.atomic():
+        _require_open(school_class, day)
+        deleted, _ = RollCall.objects.filter(school_class=school_class, date=day).delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action="attendance.roll_call.undo",
+                target=school_class,
+                details={"date": day.isoformat()},
+            )
+
+
+def _notice_mark(notice: AbsenceNotice) -> MarkData:
+    symptoms = notice.symptoms
+    if notice.temperature is not None:
+        symptoms = f"{symptoms} 体温{notice.temperature}℃".strip()
+    note = f"保護者連絡: {symptoms}" if symptoms else "保護者連絡"
+    if notice.kind == NoticeKind.ABSENT:
+        return MarkData(
+            status=MarkStatus.ABSENT,
+            reason=notice.reason or AbsenceReason.ACCIDENT,
+            note=note[:500],
+        )
+    if notice.kind == NoticeKind.LATE:
+        return MarkData(
+            status=MarkStatus.PRESENT, late=True, arrived_at=notice.at_time, note=note[:500]
+        )
+    return MarkData(status=MarkStatus.PRESENT, early=True, left_at=notice.at_time, note=note[:500])
+
+
+def notice_accept(
+    *, actor: Acting, school_class: SchoolClass, notice: AbsenceNotice
+) -> Mark | None:
+    """Accept a guardian's notice: it becomes the pupil's mark for the day (an existing mark
+    of the day keeps what the notice does not say: a 遅刻 and an 早退 notice make both)."""
+    with transaction.atomic():
+        locked = AbsenceNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != NoticeStatus.RECEIVED:
+            raise ValidationError("この連絡はもう処理されています。")
+        data = _notice_mark(locked)
+        existing = Mark.objects.filter(
+            student_id=locked.student_id, school_id=locked.school_id, date=locked.date
+        ).first()
+        if existing is not None and existing.status in (MarkStatus.PRESENT, MarkStatus.DEEMED):
+            if locked.kind == NoticeKind.LATE and existing.early:
+                data = MarkData(**{**data.__dict__, "early": True, "left_at": existing.left_at})
+            if locked.kind == NoticeKind.EARLY and existing.late:
+                data = MarkData(
+                    **{**data.__dict__, "late": True, "arrived_at": existing.arrived_at}
+                )
+        mark = mark_set(
+            actor=actor,
+            school_class=school_class,
+            student_id=locked.student_id,
+            day=locked.date,
+            data=data,
+        )
+        locked.status = NoticeStatus.ACCEPTED
+        locked.handled_by = actor.account
+        locked.handled_at = timezone.now()
+        locked.save(update_fields=["status", "handled_by", "handled_at"])
+        audit_record(
+            actor=actor, action="attendance.notice.accept", target=locked, subject=locked.student
+        )
+    return mark
+
+
+def notice_dismiss(*, actor: Acting, notice: AbsenceNotice) -> None:
+    """Set a notice aside (a duplicate, or the pupil came after all); the guardian sees it was
+    received and not entered."""
+    with transaction.atomic():
+        locked = AbsenceNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != NoticeStatus.RECEIVED:
+            raise ValidationError("この連絡はもう処理されています。")
+        locked.status = NoticeStatus.DISMISSED
+        locked.handled_by = actor.account
+        locked.handled_at = timezone.now()
+        locked.save(update_fields=["status", "handled_by", "handled_at"])
+        audit_record(
+            actor=actor, action="attendance.notice.dismiss", target=locked, subject=locked.student
+        )
+
+
+def _month_label(year: int, month: int) -> str:
+    return f"{year}年{month}月"
+
+
+def _check_month(school_class: SchoolClass, year: int, month: int) -> None:
+    if (
+        not 1 <= month <= 12
+        or schooldays.fiscal_year_of(date(year, month, 1)) != school_class.fiscal_year
+    ):
+        raise ValidationError(
+            f"{_month_label(year, month)}は{school_class.fiscal_year}年度の月ではありません。"
+        )
+
+
+def month_close(*, actor: Acting, school_class: SchoolClass, year: int, month: int) -> MonthLock:
+    """締め: the 学級担当 says the month is complete; edits stop until it is reopened."""
+    _check_month(school_class, year, month)
+    with transaction.atomic():
+        lock = (
+            MonthLock.objects.select_for_update()
+            .filter(school_class=school_class, year=year, month=month)
+            .first()
+        )
+        if lock is not None:
+            raise ValidationError(
+                f"{_month_label(year, month)}はすでに{lock.get_state_display()}です。"
+            )
+        pending = AbsenceNotice.objects.filter(
+            school_id=school_class.school_id,
+            status=NoticeStatus.RECEIVED,
+            date__range=selectors.month_bounds(year, month),
+            student_id__in=Enrolment.objects.filter(school_class_id=school_class.pk).values(
+                "student_id"
+            ),
+        ).count()
+        if pending:
+            raise ValidationError(
+                f"保護者からの連絡が{pending}件未処理です。処理してから締めてください。"
+            )
+        lock = MonthLock.objects.create(
+            school_class=school_class,
+            year=year,
+            month=month,
+            state=MonthState.CLOSED,
+            closed_by=actor.account,
+            closed_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="attendance.month.close",
+            target=school_class,
+            details={"month": f"{year:04d}-{month:02d}"},
+        )
+    return lock
+
+
+def month_reopen(*, actor: Acting, school_class: SchoolClass, year: int, month: int) -> None:
+    """Take back a 締め before the month is locked."""
+    with transaction.atomic():
+        lock = (
+            MonthLock.objects.select_for_update()
+            .filter(school_class=school_class, year=year, month=month)
+            .first()
+        )
+        if lock is None or lock.state != MonthState.CLOSED:
+            raise ValidationError(f"{_month_label(year, month)}は締め済みではありません。")
+        lock.delete()
+        audit_record(
+            actor=actor,
+            action="attendance.month.reopen",
+            target=school_class,
+            details={"month": f"{year:04d}-{month:02d}"},
+        )
+
+
+def month_lock(*, actor: Acting, school_class: SchoolClass, year: int, month: int) -> MonthLock:
+    """ロック: the month becomes the record; its content's SHA-256 is kept. Only a closed month
+    is locked, so the 学級担当 has said it is complete."""
+    _check_month(school_class, year, month)
+    with transaction.atomic():
+        lock = (
+            MonthLock.objects.select_for_update()
+            .filter(school_class=school_class, year=year, month=month)
+            .first()
+        )
+        if lock is None:
+            raise ValidationError(
+                f"{_month_label(year, month)}はまだ締められていません。学級担当が締めてからロックします。"
+            )
+        if lock.state == MonthState.LOCKED:
+            raise ValidationError(f"{_month_label(year, month)}はすでにロック済みです。")
+        lock.state = MonthState.LOCKED
+        lock.locked_by = actor.account
+        lock.locked_at = timezone.now()
+        lock.content_sha256 = selectors.content_digest(school_class, year, month)
+        lock.save(update_fields=["state", "locked_by", "locked_at", "content_sha256"])
+        audit_record(
+            actor=actor,
+            action="attendance.month.lock",
+            target=school_class,
+            details={"month": f"{year:04d}-{month:02d}", "sha256": lock.content_sha256},
+        )
+    return lock
+
+
+def month_unlock(
+    *, actor: Acting, school_class: SchoolClass, year: int, month: int, reason: str
+) -> Unlock:
+    """ロック解除 with a reason: the month is open again, and the unlock is kept beside the
+    audit event with the hash of what was locked."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "解除の理由を入力してください。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "解除の理由は200文字以内で入力してください。"})
+    with transaction.atomic():
+        lock = (
+            MonthLock.objects.select_for_update()
+            .filter(school_class=school_class, year=year, month=month)
+            .first()
+        )
+        if lock is None or lock.state != MonthState.LOCKED:
+            raise ValidationError(f"{_month_label(year, month)}はロックされていません。")
+        unlock = Unlock.objects.create(
+            school_class=school_class,
+            year=year,
+            month=month,
+            reason=reason,
+            content_sha256=lock.content_sha256,
+            unlocked_by=actor.account,
+        )
+        lock.delete()
+        audit_record(
+            actor=actor,
+            action="attendance.month.unlock",
+            target=school_class,
+            details={
+                "month": f"{year:04d}-{month:02d}",
+                "reason": reason,
+                "sha256": unlock.content_sha256,
+            },
+        )
+    return unlock
+
+
+def closure_create(
+    *,
+    actor: Acting,
+    school_class: SchoolClass,
+    kind: ClosureKind,
+    start: date,
+    end: date,
+    reason: str,
+) -> Closure:
+    """臨時休業 of the class, its grade or the school (学校保健安全法 第20条)."""
+    if end < start:
+        raise ValidationError({"end": "終了日は開始日以降にしてください。"})
+    _require_in_year(school_class, start)
+    _require_in_year(school_class, end)
+    if not reason.strip():
+        raise ValidationError({"reason": "理由を入力してください。"})
+    with transaction.atomic():
+        for year, month in {(d.year, d.month) for d in schooldays.date_range(start, end)}:
+            _require_open(school_class, date(year, month, 1))
+        closure = Closure.objects.create(
+            school_id=school_class.school_id,
+            fiscal_year=school_class.fiscal_year,
+            kind=kind,
+            grade=school_class.grade if kind == ClosureKind.GRADE else None,
+            school_class=school_class if kind == ClosureKind.CLASS else None,
+            start=start,
+            end=end,
+            reason=reason.strip(),
+            recorded_by=actor.account,
+        )
+        audit_record(
+            actor=actor,
+            action="attendance.closure.create",
+            target=closure,
+            details={"kind": kind.label, "start": start.isoformat(), "end": end.isoformat()},
+        )
+    return closure
+
+
+def holidays_import(*, actor: Acting, school_id: int, fiscal_year: int) -> int:
+    """Mark the 国民の祝日 of the 年度 as 休業日 in the school's calendar (days already set by
+    the school are kept). Returns how many days were added."""
+    start, end = schooldays.fiscal_year_bounds(fiscal_year)
+    holidays = {
+        d: name
+        for y in (start.year, end.year)
+        for d, name in schooldays.national_holidays(y).items()
+        if start <= d <= end
+    }
+    with transaction.atomic():
+        have = set(
+            CalendarDay.objects.filter(school_id=school_id, date__in=holidays).values_list(
+                "date", flat=True
+            )
+        )
+        new = [
+            CalendarDay(school_id=school_id, date=d, is_school_day=False, note=name)
+            for d, name in sorted(holidays.items())
+            if d not in have
+        ]
+        CalendarDay.objects.bulk_create(new)
+        audit_record(
+            actor=actor,
+            action="attendance.calendar.holidays",
+            details={"fiscal_year": fiscal_year, "added": len(new)},
+        )
+    return len(new)
+
+
+def calendar_day_set(
+    *, actor: Acting, school_id: int, day: date, is_school_day: bool | None, note: str = ""
+) -> None:
+    """Set a day of the school calendar: a 授業日 or a 休業日, or ``None`` for the weekday rule."""
+    with transaction.atomic():
+        CalendarDay.objects.filter(school_id=school_id, date=day).delete()
+        if is_school_day is not None:
+            CalendarDay.objects.create(
+                school_id=school_id, date=day, is_school_day=is_school_day, note=note[:60]
+            )
+        audit_record(
+            actor=actor,
+            action="attendance.calendar.set",
+            details={"date": day.isoformat(), "school_day": is_school_day, "note": note[:60]},
+        )
+
+
+def student_of(student_id: int) -> Student:
+    return Student.objects.get(pk=student_id)
