@@ -10,5 +10,7 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from manabi.attendance import navigation
+        from manabi.attendance.home_cards import register_cards
 
         navigation.register()
+        register_cards()

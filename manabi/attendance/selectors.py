@@ -12,8 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from manabi.attendance import rules, schooldays
 from manabi.attendance.choices import (
@@ -449,3 +451,67 @@ def content_digest(school_class: SchoolClass, year: int, month: int) -> str:
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _own_class_ids(acting: Any, fiscal_year: int) -> QuerySet[Any]:
+    """The 学級 the acting person is 学級担任・副担任 of in the 年度 (a subquery)."""
+    from manabi.classes.models import CLASS_DUTIES, Duty
+
+    staff_id = acting.account.staff_id if acting.account is not None else None
+    return Duty.objects.filter(
+        staff_id=staff_id or 0,
+        school_id=acting.organisation.pk,
+        fiscal_year=fiscal_year,
+        kind__in=CLASS_DUTIES,
+    ).values("school_class_id")
+
+
+def classes_unchecked(acting: Any, day: date, *, own_only: bool) -> QuerySet[SchoolClass]:
+    """Classes whose attendance for ``day`` is not yet taken, on a 授業日 of theirs: the acting
+    person's own (``own_only``) or the school's. One query (the calendar and closures are
+    subqueries)."""
+    if acting.organisation is None or acting.organisation.kind != "school":
+        return SchoolClass.objects.none()
+    fiscal_year = schooldays.fiscal_year_of(day)
+    qs = SchoolClass.objects.filter(
+        school_id=acting.organisation.pk, fiscal_year=fiscal_year, is_provisional=False
+    )
+    if own_only:
+        qs = qs.filter(pk__in=_own_class_ids(acting, fiscal_year))
+    override = CalendarDay.objects.filter(school_id=OuterRef("school_id"), date=day)
+    if day.weekday() < 5:
+        qs = qs.exclude(Exists(override.filter(is_school_day=False)))
+    else:
+        qs = qs.filter(Exists(override.filter(is_school_day=True)))
+    closed = Closure.objects.filter(
+        school_id=OuterRef("school_id"), start__lte=day, end__gte=day
+    ).filter(
+        Q(kind=ClosureKind.SCHOOL)
+        | Q(kind=ClosureKind.GRADE, grade=OuterRef("grade"))
+        | Q(kind=ClosureKind.CLASS, school_class_id=OuterRef("pk"))
+    )
+    taken = RollCall.objects.filter(school_class_id=OuterRef("pk"), date=day)
+    return qs.exclude(Exists(closed)).exclude(Exists(taken)).order_by("grade", "order", "name")
+
+
+def notices_waiting(acting: Any) -> QuerySet[AbsenceNotice]:
+    """Guardians' notices not yet handled for the pupils of the acting person's own classes
+    (one query)."""
+    if acting.organisation is None or acting.organisation.kind != "school":
+        return AbsenceNotice.objects.none()
+    fiscal_year = schooldays.fiscal_year_of(timezone.localdate())
+    pupils = Enrolment.objects.filter(
+        school_class_id__in=_own_class_ids(acting, fiscal_year), is_provisional=False
+    ).values("student_id")
+    return AbsenceNotice.objects.filter(
+        school_id=acting.organisation.pk, status=NoticeStatus.RECEIVED, student_id__in=pupils
+    )
+
+
+def months_awaiting_lock(acting: Any) -> QuerySet[MonthLock]:
+    """Months the school's 学級担当 have closed and nobody has locked yet (one query)."""
+    if acting.organisation is None or acting.organisation.kind != "school":
+        return MonthLock.objects.none()
+    return MonthLock.objects.filter(
+        school_class__school_id=acting.organisation.pk, state=MonthState.CLOSED
+    ).select_related("school_class")

@@ -18,18 +18,26 @@ from manabi.core.acting import Role
 class NavGroup:
     key: str
     label: str
+    # Groups of one header menu (a key of SECTIONS): the menu lists each group's entries
+    # under the group's name. "" for a group that is a header menu of its own.
+    section: str = ""
 
 
-# The menu groups in the order of 別表2's 中メニュー. 出席簿, 成績 and 保健 come with the
+# Header menus that hold several groups: the pupils' records of 別表2 (名簿, 出席簿, 成績,
+# 保健) are one menu, so that a principal's header stays within eight entries as the
+# school-affairs half grows.
+SECTIONS: dict[str, str] = {"pupils": "児童生徒"}
+
+# The menu groups in the order of 別表2's 中メニュー. 成績 and 保健 come with the
 # school-affairs issues; a group shows only when the acting role has an entry in it.
 GROUPS: tuple[NavGroup, ...] = (
     NavGroup("notices", "連絡・予定"),
     NavGroup("training", "研修"),
     NavGroup("records", "研修履歴"),
-    NavGroup("roster", "名簿"),
-    NavGroup("attendance", "出席簿"),
-    NavGroup("grades", "成績"),
-    NavGroup("health", "保健"),
+    NavGroup("roster", "名簿", section="pupils"),
+    NavGroup("attendance", "出席簿", section="pupils"),
+    NavGroup("grades", "成績", section="pupils"),
+    NavGroup("health", "保健", section="pupils"),
     NavGroup("settings", "設定"),
     NavGroup("users", "ユーザ管理"),
     NavGroup("personal", "個人設定"),
@@ -88,6 +96,8 @@ class NavLink:
     url: str
     count: int = 0
     current: bool = False
+    # The group's name, on the first link of each group of a section menu.
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,19 +136,32 @@ def menu_for(acting: Any, path: str = "") -> list[NavSection]:
     items = items_for(acting.role)
     current = _current_url([item.url for item in items], path)
 
-    def link(item: NavItem) -> NavLink:
+    def link(item: NavItem, heading: str = "") -> NavLink:
         count = item.badge(acting) if item.badge is not None else 0
-        return NavLink(item.label, item.url, count, item.url == current)
+        return NavLink(item.label, item.url, count, item.url == current, heading)
 
     sections = [
         NavSection(f"item:{item.url_name}", item.label, (link(item),))
         for item in items
         if not item.group
     ]
+    grouped: dict[str, list[tuple[NavGroup, list[NavItem]]]] = {}
     for group in GROUPS:
-        links = tuple(link(item) for item in items if item.group == group.key)
-        if links:
-            sections.append(NavSection(group.key, group.label, links))
+        entries = [item for item in items if item.group == group.key]
+        if entries:
+            grouped.setdefault(group.section or group.key, []).append((group, entries))
+    for key, groups in grouped.items():
+        if key in SECTIONS:
+            several = len(groups) > 1
+            links = tuple(
+                link(item, group.label if several and index == 0 else "")
+                for group, entries in groups
+                for index, item in enumerate(entries)
+            )
+            sections.append(NavSection(key, SECTIONS[key], links))
+        else:
+            group, entries = groups[0]
+            sections.append(NavSection(group.key, group.label, tuple(link(i) for i in entries)))
     return sections
 
 

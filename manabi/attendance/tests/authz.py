@@ -11,11 +11,17 @@ The guardian pages and the reports keep their entries in ``authz_guardian`` and
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from manabi.attendance.choices import AbsenceReason, NoticeKind
+from manabi.attendance.models import AbsenceNotice
 from manabi.attendance.tests.authz_guardian import ENTRIES as GUARDIAN_ENTRIES
 from manabi.attendance.tests.authz_reports import ENTRIES as REPORT_ENTRIES
-from tests.authz_harness import Entry, Kwargs
+from manabi.classes.selectors import current_fiscal_year
+from tests.authz_harness import Entry, Kwargs, roles
+from tests.authz_harness import school_managers as managers
+from tests.authz_harness import school_staff as staff
 from tests.personas import Cast
 from tests.school_personas import build_school_cast
 
@@ -24,11 +30,89 @@ def klass(key: str) -> Kwargs:
     return lambda cast: {"class_id": build_school_cast(cast).classes[key].pk}
 
 
-def a1_1(cast: Cast) -> dict[str, Any]:
-    return klass("a1_1")(cast)
+a1_1 = klass("a1_1")
 
+
+def notice(cast: Cast) -> dict[str, Any]:
+    """A guardian's 欠席 notice for A1-1 (teacher_a's class), not yet handled."""
+    sc = build_school_cast(cast)
+    student = sc.students["A1-1"]
+    made = AbsenceNotice.objects.create(
+        student=student,
+        school=cast.orgs["school_a"],
+        guardian=student.guardians.get(),
+        date=date(current_fiscal_year(), 6, 1),
+        kind=NoticeKind.ABSENT,
+        reason=AbsenceReason.ILLNESS,
+    )
+    return {"notice_id": made.pk}
+
+
+# Everyone of school A may see and enter 1年1組's book (別表1: 管理者); school B's teacher
+# does not see it.
+BOOK = staff(200, teacher_b=404)
 
 ENTRIES: dict[str, list[Entry]] = {
+    "attendance:index": [Entry("get", staff(200), school=True)],
+    # 学校暦: ロック over the whole school (校長・副校長・教頭).
+    "attendance:calendar": [
+        Entry("get", managers(200), school=True),
+        Entry("post", managers(400), school=True),
+    ],
+    "attendance:holidays": [
+        Entry("get", roles(405), school=True),
+        Entry("post", managers(302), school=True, writes_when_allowed=True),
+    ],
+    "attendance:month": [Entry("get", BOOK, a1_1, True, school=True)],
+    "attendance:day": [Entry("get", BOOK, a1_1, True, school=True)],
+    # No pupil and day given: the form is refused (400), the cell is not found (404).
+    "attendance:quick": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", staff(400, teacher_b=404), a1_1, school=True),
+    ],
+    "attendance:cell": [
+        Entry("get", staff(404), a1_1, school=True),
+        Entry("post", staff(404), a1_1, school=True),
+    ],
+    "attendance:range": [
+        Entry("get", BOOK, a1_1, school=True),
+        Entry("post", staff(400, teacher_b=404), a1_1, school=True),
+    ],
+    "attendance:closure": [
+        Entry("get", BOOK, a1_1, school=True),
+        Entry("post", staff(400, teacher_b=404), a1_1, school=True),
+    ],
+    # An empty form: a message and back to the grid, nothing written.
+    "attendance:roll_call": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", staff(302, teacher_b=404), a1_1, school=True),
+    ],
+    # 締め: the ロック scope over the class (the 学級担任 and the 校長).
+    "attendance:month_close": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", staff(302, teacher_b=404), a1_1, school=True),
+    ],
+    "attendance:month_reopen": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", staff(302, teacher_b=404), a1_1, school=True),
+    ],
+    # ロック and its 解除: the ロック scope over the whole school.
+    "attendance:month_lock": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", managers(302, teacher_b=404), a1_1, school=True),
+    ],
+    "attendance:month_unlock": [
+        Entry("get", managers(200, teacher_b=404), a1_1, school=True),
+        Entry("post", managers(400, teacher_b=404), a1_1, school=True),
+    ],
+    "attendance:notice_accept": [
+        Entry("get", roles(405), notice, school=True),
+        Entry("post", staff(302, teacher_b=404), notice, True, school=True),
+    ],
+    "attendance:notice_dismiss": [
+        Entry("get", roles(405), notice, school=True),
+        Entry("post", staff(302, teacher_b=404), notice, True, school=True),
+    ],
     **GUARDIAN_ENTRIES,
     **REPORT_ENTRIES,
 }

@@ -33,7 +33,7 @@ def test_the_header_has_at_most_eight_entries_for_any_role(cast: Cast, role: Rol
     sections = navigation.menu_for(someone)
     assert len(sections) <= MAX_TOP_LEVEL, [s.label for s in sections]
     # Groups come in 別表2's order and only with an entry for the role.
-    order = [g.key for g in GROUPS]
+    order = list(dict.fromkeys(g.section or g.key for g in GROUPS))
     groups = [s.key for s in sections if s.single is None]
     assert groups == sorted(groups, key=order.index)
     assert all(s.links for s in sections)
@@ -98,9 +98,25 @@ def test_menu_search_page(cast: Cast) -> None:
     assert many.status_code == 200
     html = many.content.decode()
     assert "「研修」を含むメニュー" in html and "研修を探す" in html
-    none = client.get("/menu/", {"q": "出席簿"})
-    assert "「出席簿」を含むメニューは、いまの役割" in none.content.decode()
+    none = client.get("/menu/", {"q": "保健室"})
+    assert "「保健室」を含むメニューは、いまの役割" in none.content.decode()
     whole = client.get("/menu/")
     assert whole.status_code == 200 and "メニュー一覧" in whole.content.decode()
     long = client.get("/menu/", {"q": "あ" * 500})
     assert long.status_code == 200
+
+
+def test_pupils_records_share_one_header_menu_with_headings(cast: Cast) -> None:
+    """名簿 and 出席簿 (and later 成績, 保健) are one header menu, 「児童生徒」, each group under
+    its own heading; a group alone in its section has no heading."""
+    principal = acting_for(cast.account("principal_a"))
+    sections = {s.label: s for s in navigation.menu_for(principal)}
+    assert "名簿" not in sections and "出席簿" not in sections
+    pupils = sections["児童生徒"]
+    headings = [link.heading for link in pupils.links if link.heading]
+    assert headings == ["名簿", "出席簿"]
+    assert pupils.links[0].heading == "名簿"
+    html = cast.client("principal_a").get("/").content.decode()
+    assert '<li class="site-nav__heading">出席簿</li>' in html
+    # Search still finds entries by their group's name.
+    assert any(item.url_name == "attendance:index" for _, item in navigation.search(principal, "出席簿"))
