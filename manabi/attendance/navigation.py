@@ -17,4 +17,20 @@ def register() -> None:
             group="attendance",
             keywords=("出席", "欠席", "遅刻", "早退", "出欠"),
         ),
+        navigation.NavItem(
+            "出欠の集計",
+            "attendance_reports:school_summary",
+            order=410,
+            roles=school,
+            group="attendance",
+            keywords=("集計", "長期欠席", "欠席日数"),
+        ),
+        navigation.NavItem(
+            "出欠の集計 (学校別)",
+            "attendance_reports:board_summary",
+            order=410,
+            roles=frozenset({Role.BOARD, Role.SYSTEM_ADMIN}),
+            group="attendance",
+            keywords=("集計", "長期欠席", "欠席日数", "出席"),
+        ),
     )

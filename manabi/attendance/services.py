@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from manabi.accounts.models import Account
 from manabi.accounts.selectors import Acting
 from manabi.attendance import schooldays, selectors
 from manabi.attendance.choices import (
@@ -39,6 +40,13 @@ from manabi.attendance.models import (
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
 from manabi.students.models import Enrolment, Student
+
+
+def _who(actor: Acting) -> Account:
+    """The account that makes the change (services act for signed-in people only)."""
+    if actor.account is None:
+        raise ValidationError("ログインしてから操作してください。")
+    return actor.account
 
 
 def _label(day: date) -> str:
@@ -178,7 +186,7 @@ def mark_set(
                     "arrived_at": data.arrived_at,
                     "left_at": data.left_at,
                     "note": data.note,
-                    "updated_by": actor.account,
+                    "updated_by": _who(actor),
                 },
             )
         audit_record(
@@ -244,7 +252,7 @@ def roll_call_take(*, actor: Acting, school_class: SchoolClass, day: date) -> Ro
                 f"保護者からの連絡が{waiting}件未処理です。反映するか、反映しないを選んでから確定してください。"
             )
         roll, created = RollCall.objects.get_or_create(
-            school_class=school_class, date=day, defaults={"taken_by": actor.account}
+            school_class=school_class, date=day, defaults={"taken_by": _who(actor)}
         )
         if created:
             audit_record(
@@ -469,7 +477,7 @@ def month_unlock(
             month=month,
             reason=reason,
             content_sha256=lock.content_sha256,
-            unlocked_by=actor.account,
+            unlocked_by=_who(actor),
         )
         lock.delete()
         audit_record(
@@ -513,7 +521,7 @@ def closure_create(
             start=start,
             end=end,
             reason=reason.strip(),
-            recorded_by=actor.account,
+            recorded_by=_who(actor),
         )
         audit_record(
             actor=actor,

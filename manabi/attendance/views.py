@@ -156,6 +156,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "previous": day.fromordinal(day.toordinal() - 1),
             "next": day.fromordinal(day.toordinal() + 1),
             "calendar_editor": may_lock(book_reach(acting, action=Action.LOCK)),
+            "report_links": (
+                [{"label": "出欠の集計", "url": reverse("attendance_reports:school_summary")}]
+                if reach.everything
+                else []
+            ),
         },
     )
 
@@ -167,16 +172,6 @@ def _own_classes(acting: Acting, fiscal_year: int) -> set[int]:
         return set()
     duties = duties_of(acting.account.staff_id, acting.organisation.pk, fiscal_year)
     return set(duties.classes)
-
-
-def _reverse_or_none(name: str, class_id: int) -> str | None:
-    # TEMPORARY while the reports and guardian pages land.
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name, args=[class_id])
-    except NoReverseMatch:
-        return None
 
 
 def _output_links(
@@ -191,13 +186,11 @@ def _output_links(
         wanted.append(("Excel出力", "attendance_reports:month_xlsx", query))
     wanted.append(("年間の集計 (指導要録)", "attendance_reports:class_year", ""))
     if may(acting, school_class, Action.EDIT):
-        wanted.append(("保護者連絡用リンク", "guardian:class_links", ""))
-    links = []
-    for label, name, q in wanted:
-        url = _reverse_or_none(name, school_class.pk)
-        if url is not None:
-            links.append({"label": label, "url": url + q})
-    return links
+        wanted.append(("保護者連絡用リンク", "guardian:links", ""))
+    return [
+        {"label": label, "url": reverse(name, args=[school_class.pk]) + q}
+        for label, name, q in wanted
+    ]
 
 
 def _grid_context(
@@ -342,7 +335,9 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
                 add_validation_errors(form, exc)
             else:
                 if _is_htmx(request):
-                    return _cell_response(request, acting, school_class, student_id, day)
+                    saved = _cell_response(request, acting, school_class, student_id, day)
+                    saved["HX-Trigger"] = "attendance-saved"  # closes the dialog
+                    return saved
                 messages.success(
                     request,
                     f"{row.enrolment.student.display_name}さんの{day.month}月{day.day}日を記録しました。",

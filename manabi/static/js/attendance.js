@@ -104,12 +104,9 @@
   document.body.addEventListener("htmx:afterSwap", () => {
     if (focusKey && (!dialog || !dialog.open)) focus(find(focusKey));
   });
-  document.body.addEventListener("htmx:afterSettle", (event) => {
-    // The detail form saved: its response replaced the row, so close the dialog.
-    if (dialog && dialog.open && event.target && event.target.matches && event.target.matches("tr.att-row")) {
-      dialog.close();
-      focus(find(focusKey));
-    }
+  // The detail form saved (the server says so): its response replaced the row.
+  document.body.addEventListener("attendance-saved", () => {
+    if (dialog && dialog.open) dialog.close();
   });
   if (dialog) {
     dialog.addEventListener("click", (event) => {

@@ -107,6 +107,14 @@ class Command(BaseCommand):
                 f"二段階認証: {with_totp} は、ログイン後に認証アプリの6桁のコードを入力します。"
             )
             self.stdout.write(f"  認証アプリに次のキーを登録してください: {secret}")
+        from manabi.attendance.demo import guardian_path
+
+        self.stdout.write("")
+        self.stdout.write(
+            "保護者の欠席連絡: 3年1組 (宮本 雅人 先生の学級) の出席番号1番の保護者用リンクです"
+            "(アカウントは不要。スマートフォンで開いてください)。"
+        )
+        self.stdout.write(f"  http://127.0.0.1:8000{guardian_path()}")
         if any(a.onboarding for a in accounts):
             self.stdout.write("")
             self.stdout.write(
