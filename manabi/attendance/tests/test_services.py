@@ -310,7 +310,7 @@ def test_roll_calls_and_the_home_cards_count_the_same(school_cast: SchoolCast) -
     principal = acting_for(sc.account("principal_a"))
     school = selectors.classes_unchecked(principal, mon, own_only=False)
     rows = selectors.roll_calls_on(
-        list(sc.classes[k] for k in ("a1_1", "a1_2", "a2_1", "a_support")), mon
+        [sc.classes[k] for k in ("a1_1", "a1_2", "a2_1", "a_support")], mon
     )
     assert school.count() == sum(1 for r in rows if r.lesson and r.taken is None) == 3
     # On a Sunday nothing waits.
