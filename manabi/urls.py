@@ -25,6 +25,7 @@ urlpatterns = [
     path("access/", include("manabi.access.urls")),
     path("attendance/", include("manabi.attendance.urls")),
     path("attendance/reports/", include("manabi.attendance.report_urls")),
+    path("attendance/lessons/", include("manabi.attendance.lesson_urls")),
     path("guardian/", include("manabi.attendance.guardian_urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(

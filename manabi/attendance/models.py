@@ -337,3 +337,6 @@ class AbsenceNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+from manabi.attendance.lesson_models import CreditThreshold, LessonAbsence, LessonHours  # noqa: E402,F401

@@ -18,6 +18,14 @@ def register() -> None:
             keywords=("出席", "欠席", "遅刻", "早退", "出欠"),
         ),
         navigation.NavItem(
+            "欠課簿",
+            "lessons:index",
+            order=405,
+            roles=school,
+            group="attendance",
+            keywords=("欠課", "授業クラス", "単位", "時数"),
+        ),
+        navigation.NavItem(
             "出欠の集計",
             "attendance_reports:school_summary",
             order=410,

@@ -5,8 +5,8 @@ may see and enter every class's 出席簿 (管理者); the 学級担任 closes t
 (ロック 学級担当) and the 校長 locks it (ロック 管理者). School B's teacher, boards and system
 administrators act for no class of school A: 404.
 
-The guardian pages and the reports keep their entries in ``authz_guardian`` and
-``authz_reports``; they are merged here so that the harness finds one block per app.
+The guardian pages, the reports and the 欠課簿 keep their entries in ``authz_guardian``,
+``authz_reports`` and ``authz_lessons``; they are merged here so that the harness finds one block per app.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from manabi.attendance.choices import AbsenceReason, NoticeKind
 from manabi.attendance.models import AbsenceNotice
 from manabi.attendance.tests.authz_guardian import ENTRIES as GUARDIAN_ENTRIES
+from manabi.attendance.tests.authz_lessons import ENTRIES as LESSON_ENTRIES
 from manabi.attendance.tests.authz_reports import ENTRIES as REPORT_ENTRIES
 from manabi.classes.selectors import current_fiscal_year
 from tests.authz_harness import Entry, Kwargs, roles
@@ -114,5 +115,6 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("post", staff(302, teacher_b=404), notice, True, school=True),
     ],
     **GUARDIAN_ENTRIES,
+    **LESSON_ENTRIES,
     **REPORT_ENTRIES,
 }
