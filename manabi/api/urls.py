@@ -4,6 +4,7 @@ from django.urls import path
 
 from manabi.access import api as access_api
 from manabi.accounts import api as accounts_api
+from manabi.attendance import api as attendance_api
 from manabi.eligibility import api as eligibility_api
 from manabi.indicators import api as indicators_api
 from manabi.records import api as records_api
@@ -152,4 +153,30 @@ urlpatterns = [
     ),
     path("oneroster/export/", roster_import_api.OneRosterExportView.as_view(), name="oneroster"),
     path("permissions/check/", access_api.PermissionCheckView.as_view(), name="permission_check"),
+    # 出席簿 (attendance book): marks, totals and guardians' notices of a class.
+    path(
+        "attendance/classes/<id:class_id>/marks/",
+        attendance_api.BookMarksView.as_view(),
+        name="attendance_marks",
+    ),
+    path(
+        "attendance/classes/<id:class_id>/totals/",
+        attendance_api.BookTotalsView.as_view(),
+        name="attendance_totals",
+    ),
+    path(
+        "attendance/classes/<id:class_id>/notices/",
+        attendance_api.BookNoticesView.as_view(),
+        name="attendance_notices",
+    ),
+    path(
+        "attendance/notices/<id:notice_id>/accept/",
+        attendance_api.BookNoticeAcceptView.as_view(),
+        name="attendance_notice_accept",
+    ),
+    path(
+        "attendance/notices/<id:notice_id>/dismiss/",
+        attendance_api.BookNoticeDismissView.as_view(),
+        name="attendance_notice_dismiss",
+    ),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from manabi.attendance.choices import AbsenceReason, NoticeKind
 from manabi.attendance.models import AbsenceNotice
+from manabi.attendance.tests.authz_api import ENTRIES as API_ENTRIES
 from manabi.attendance.tests.authz_guardian import ENTRIES as GUARDIAN_ENTRIES
 from manabi.attendance.tests.authz_lessons import ENTRIES as LESSON_ENTRIES
 from manabi.attendance.tests.authz_reports import ENTRIES as REPORT_ENTRIES
@@ -114,6 +115,7 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("get", roles(405), notice, school=True),
         Entry("post", staff(302, teacher_b=404), notice, True, school=True),
     ],
+    **API_ENTRIES,
     **GUARDIAN_ENTRIES,
     **LESSON_ENTRIES,
     **REPORT_ENTRIES,
