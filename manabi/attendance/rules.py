@@ -95,9 +95,13 @@ class DayMark:
     reason: ReasonCategory | None = None
 
 
+# Iterating an enum class is slow; totals are made for every pupil and month.
+_REASONS = tuple(ReasonCategory)
+
+
 def _reasons(counts: Mapping[ReasonCategory, int] | None = None) -> Mapping[ReasonCategory, int]:
     given = counts or {}
-    return MappingProxyType({reason: given.get(reason, 0) for reason in ReasonCategory})
+    return MappingProxyType({reason: given.get(reason, 0) for reason in _REASONS})
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ class Totals:
             deemed_days=self.deemed_days + other.deemed_days,
             absence_by_reason={
                 reason: self.absence_by_reason[reason] + other.absence_by_reason[reason]
-                for reason in ReasonCategory
+                for reason in _REASONS
             },
             ignored=self.ignored + other.ignored,
         )

@@ -104,16 +104,20 @@ def class_days(school_class: SchoolClass, start: date, end: date) -> list[Day]:
     return days
 
 
-def enrolments_of_class(school_class: SchoolClass, start: date, end: date) -> list[Enrolment]:
+def enrolments_of_class(
+    school_class: SchoolClass, start: date, end: date, *, student_id: int | None = None
+) -> list[Enrolment]:
     """The pupils placed in the class at some point between ``start`` and ``end``, in 出席番号
-    order (a pupil who left mid-month stays on that month's page)."""
+    order (a pupil who left mid-month stays on that month's page); or only ``student_id``."""
+    qs = Enrolment.objects.filter(
+        school_class_id=school_class.pk,
+        is_provisional=False,
+        start_date__lte=end,
+    )
+    if student_id is not None:
+        qs = qs.filter(student_id=student_id)
     return list(
-        Enrolment.objects.filter(
-            school_class_id=school_class.pk,
-            is_provisional=False,
-            start_date__lte=end,
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .select_related("student")
         .order_by("number", "student__family_kana", "student__given_kana", "pk")
     )
@@ -255,13 +259,15 @@ class MonthGrid:
         return sum(1 for d in self.days if d.lesson)
 
 
-def month_grid(school_class: SchoolClass, year: int, month: int) -> MonthGrid:
+def month_grid(
+    school_class: SchoolClass, year: int, month: int, *, student_id: int | None = None
+) -> MonthGrid:
     """A class's month: pupils × days, with marks, guardians' notices and each pupil's month
-    totals. Seven queries whatever the class size."""
+    totals (or one pupil's row, to redraw it). Eight queries whatever the class size."""
     start, end = month_bounds(year, month)
     days = class_days(school_class, start, end)
     lesson_set = frozenset(d.date for d in days if d.lesson)
-    enrolments = enrolments_of_class(school_class, start, end)
+    enrolments = enrolments_of_class(school_class, start, end, student_id=student_id)
     by_student: dict[int, list[Enrolment]] = defaultdict(list)
     for e in enrolments:
         by_student[e.student_id].append(e)
@@ -269,7 +275,7 @@ def month_grid(school_class: SchoolClass, year: int, month: int) -> MonthGrid:
     marks = marks_between(school_class.school_id, ids, start, end)
     notices = pending_notices(school_class.school_id, ids, start, end)
     rows = []
-    for student_id, own in by_student.items():
+    for pupil_id, own in by_student.items():
         periods = enrolled_periods(own)
         cells = []
         for day in days:
@@ -279,14 +285,14 @@ def month_grid(school_class: SchoolClass, year: int, month: int) -> MonthGrid:
                     date=day.date,
                     lesson=day.lesson,
                     enrolled=enrolled,
-                    mark=marks.get((student_id, day.date)),
-                    notice=notices.get((student_id, day.date)),
+                    mark=marks.get((pupil_id, day.date)),
+                    notice=notices.get((pupil_id, day.date)),
                 )
             )
         own_marks = {
-            d: dm
-            for (sid, d), m in marks.items()
-            if sid == student_id and (dm := day_mark(m)) is not None
+            cell.date: dm
+            for cell in cells
+            if cell.mark is not None and (dm := day_mark(cell.mark)) is not None
         }
         totals = rules.count(lesson_days=lesson_set, enrolled=periods, marks=own_marks)
         rows.append(Row(enrolment=own[0], cells=cells, totals=totals, periods=periods))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -163,32 +163,36 @@ def mark_set(
         _require_open(school_class, day)
         enrolment = _placement(school_class, student_id, day)
         _require_lesson_day(school_class, day)
-        before = Mark.objects.filter(
-            student_id=student_id, school_id=school_class.school_id, date=day
-        ).first()
+        before = (
+            Mark.objects.select_for_update()
+            .filter(student_id=student_id, school_id=school_class.school_id, date=day)
+            .first()
+        )
         old = before.get_status_display() if before is not None else "出席"
         if data.is_plain_present:
             if before is not None:
                 before.delete()
             mark = None
         else:
-            mark, _ = Mark.objects.update_or_create(
-                student_id=student_id,
-                school_id=school_class.school_id,
-                date=day,
-                defaults={
-                    "status": data.status,
-                    "reason": data.reason,
-                    "deemed_kind": data.deemed_kind,
-                    "detail": data.detail,
-                    "late": data.late,
-                    "early": data.early,
-                    "arrived_at": data.arrived_at,
-                    "left_at": data.left_at,
-                    "note": data.note,
-                    "updated_by": _who(actor),
-                },
-            )
+            mark = before or Mark(student_id=student_id, school_id=school_class.school_id, date=day)
+            mark.status = data.status
+            mark.reason = data.reason
+            mark.deemed_kind = data.deemed_kind
+            mark.detail = data.detail
+            mark.late = data.late
+            mark.early = data.early
+            mark.arrived_at = data.arrived_at
+            mark.left_at = data.left_at
+            mark.note = data.note
+            mark.updated_by = _who(actor)
+            try:
+                with transaction.atomic():
+                    mark.save()
+            except IntegrityError:
+                # Someone else entered the same pupil's day at the same moment.
+                raise ValidationError(
+                    f"{_label(day)}の記録は同時に別の人が入力しました。画面を開き直してください。"
+                ) from None
         audit_record(
             actor=actor,
             action="attendance.mark.set",

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +40,7 @@ from manabi.attendance.forms import (
     parse_day,
     parse_month,
 )
+from manabi.attendance.grid_html import row_html
 from manabi.attendance.models import AbsenceNotice, CalendarDay
 from manabi.attendance.permissions import (
     access_book,
@@ -204,8 +206,13 @@ def _grid_context(
     months = selectors.fiscal_months(school_class.fiscal_year)
     index = months.index((year, month))
     today = _today()
+    quick_url = reverse("attendance:quick", args=[school_class.pk])
     return {
         "grid": grid,
+        "rows_html": [
+            row_html(row, quick_url=quick_url, can_edit=can_edit and grid.open, today=today)
+            for row in grid.rows
+        ],
         "school_class": school_class,
         "era_month": f"{wareki.format_era_year(year)}{month}月",
         "day_link": today if (today.year, today.month) == (year, month) else date(year, month, 1),
@@ -245,32 +252,31 @@ def month(request: HttpRequest, class_id: int) -> HttpResponse:
 
 def _cell_response(
     request: HttpRequest,
-    acting: Acting,
     school_class: SchoolClass,
     student_id: int,
     day: date,
     *,
+    can_edit: bool,
     error: str = "",
 ) -> HttpResponse:
-    """The grid's cell and the pupil's totals (out of band), after a change."""
-    grid = selectors.month_grid(school_class, day.year, day.month)
-    row = next((r for r in grid.rows if r.enrolment.student_id == student_id), None)
+    """The pupil's row of the grid (their cell and month totals), after a change."""
+    grid = selectors.month_grid(school_class, day.year, day.month, student_id=student_id)
+    row = grid.rows[0] if grid.rows else None
     if row is None:
         raise Http404
     index = next(i for i, d in enumerate(grid.days) if d.date == day)
-    return render(
-        request,
-        "attendance/_cell_update.html",
-        {
-            "row": row,
-            "cell": row.cells[index],
-            "day": grid.days[index],
-            "grid": grid,
-            "school_class": school_class,
-            "can_edit": grid.open and may(acting, school_class, Action.EDIT),
-            "error": error,
-            "today": _today(),
-        },
+    html = row_html(
+        row,
+        quick_url=reverse("attendance:quick", args=[school_class.pk]),
+        can_edit=can_edit and grid.open,
+        today=_today(),
+    )
+    # A fragment: no context processors (the header's menus and badges are not in it).
+    return HttpResponse(
+        render_to_string(
+            "attendance/_cell_update.html",
+            {"row": row, "row_html": html, "cell": row.cells[index], "error": error},
+        )
     )
 
 
@@ -296,7 +302,7 @@ def quick(request: HttpRequest, class_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return _back(request, school_class, day)
-    response = _cell_response(request, acting, school_class, student_id, day, error=error)
+    response = _cell_response(request, school_class, student_id, day, can_edit=True, error=error)
     if error:
         response["HX-Trigger"] = '{"attendance-error": null}'
     return response
@@ -335,7 +341,7 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
                 add_validation_errors(form, exc)
             else:
                 if _is_htmx(request):
-                    saved = _cell_response(request, acting, school_class, student_id, day)
+                    saved = _cell_response(request, school_class, student_id, day, can_edit=True)
                     saved["HX-Trigger"] = "attendance-saved"  # closes the dialog
                     return saved
                 messages.success(

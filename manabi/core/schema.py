@@ -46,7 +46,10 @@ class AutoSchema(SpectacularAutoSchema):
     ) -> Any:
         if isinstance(field, serializers.TimeField):
             # A time of day without an offset; OpenAPI's "time" format demands one.
-            return {"type": "string", "pattern": TIME_PATTERN, "example": "09:30"}
+            time: dict[str, Any] = {"type": "string", "pattern": TIME_PATTERN, "example": "09:30"}
+            if field.allow_null:
+                time["nullable"] = True
+            return time
         schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]
         if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
             # ``many=True, max_length=…`` is checked by the ListSerializer, not by a validator,
