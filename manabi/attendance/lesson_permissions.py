@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from manabi.access.functions import Action
-from manabi.access.selectors import Reach, acting_school_id, reach_of
+from manabi.access.selectors import Reach, acting_school_id
 from manabi.accounts.selectors import Acting
+from manabi.attendance.permissions import check_access, reach_for
 from manabi.classes.models import LessonClass
-from manabi.classes.selectors import current_fiscal_year
 
 LESSON_BOOK = "period_absence.book"
 LESSON_PRINT = "period_absence.print"
@@ -29,15 +29,8 @@ def lesson_reach(
 ) -> Reach | None:
     """The reach over the 欠課簿 of the school ``acting`` acts for (``None`` when they act for
     no school)."""
-    school_id = acting_school_id(acting)
-    if school_id is None:
-        return None
-    return reach_of(
-        acting,
-        school_id=school_id,
-        fiscal_year=fiscal_year or current_fiscal_year(),
-        function=LESSON_PRINT if action == Action.PRINT else LESSON_BOOK,
-        action=action,
+    return reach_for(
+        acting, book=LESSON_BOOK, printing=LESSON_PRINT, action=action, fiscal_year=fiscal_year
     )
 
 
@@ -76,18 +69,13 @@ def access_lesson(
         if school_id is not None
         else None
     )
-    if lesson is None:
-        raise Http404
-    view = lesson_reach(acting, fiscal_year=lesson.fiscal_year)
-    if not covers_lesson(view, lesson):
-        raise Http404
-    assert view is not None
-    if action == Action.VIEW:
-        return lesson, view
-    reach = lesson_reach(acting, action=action, fiscal_year=lesson.fiscal_year)
-    if not covers_lesson(reach, lesson):
-        raise PermissionDenied
-    assert reach is not None
+    reach = check_access(
+        lesson,
+        reach=lambda act, year: lesson_reach(acting, action=act, fiscal_year=year),
+        covers=covers_lesson,
+        action=action,
+    )
+    assert lesson is not None
     return lesson, reach
 
 

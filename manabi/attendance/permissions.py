@@ -13,6 +13,9 @@ A class outside one's 閲覧 scope, or of another school, is 404; visible but no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -20,19 +23,26 @@ from manabi.access.functions import Action
 from manabi.access.selectors import Reach, acting_school_id, reach_of
 from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
-from manabi.classes.models import SchoolClass
+from manabi.classes.models import LessonClass, SchoolClass
 from manabi.classes.selectors import current_fiscal_year
 
 BOOK = "attendance.book"
 PRINT = "attendance.print"
 BOARD_ROLES = frozenset({Role.BOARD, Role.SYSTEM_ADMIN})
+# A book's class: a 学級 (出席簿) or a 授業クラス (欠課簿).
+Book = TypeVar("Book", SchoolClass, LessonClass)
 
 
-def book_reach(
-    acting: Acting, *, action: Action = Action.VIEW, fiscal_year: int | None = None
+def reach_for(
+    acting: Acting,
+    *,
+    book: str,
+    printing: str,
+    action: Action = Action.VIEW,
+    fiscal_year: int | None = None,
 ) -> Reach | None:
-    """The reach over the attendance books of the school ``acting`` acts for (``None`` when
-    they act for no school)."""
+    """The reach of ``action`` over a book (``book``, or ``printing`` for 印刷) at the school
+    ``acting`` acts for; ``None`` when they act for no school."""
     school_id = acting_school_id(acting)
     if school_id is None:
         return None
@@ -40,9 +50,40 @@ def book_reach(
         acting,
         school_id=school_id,
         fiscal_year=fiscal_year or current_fiscal_year(),
-        function=PRINT if action == Action.PRINT else BOOK,
+        function=printing if action == Action.PRINT else book,
         action=action,
     )
+
+
+def book_reach(
+    acting: Acting, *, action: Action = Action.VIEW, fiscal_year: int | None = None
+) -> Reach | None:
+    """The reach over the attendance books of the school ``acting`` acts for."""
+    return reach_for(acting, book=BOOK, printing=PRINT, action=action, fiscal_year=fiscal_year)
+
+
+def check_access(
+    target: Book | None,
+    *,
+    reach: Callable[[Action, int], Reach | None],
+    covers: Callable[[Reach | None, Book], bool],
+    action: Action,
+) -> Reach:
+    """The one shape of every book's access: not found or out of the 閲覧 reach → 404; seen
+    but ``action`` not reached → 403. Returns the reach of ``action``."""
+    if target is None:
+        raise Http404
+    view = reach(Action.VIEW, target.fiscal_year)
+    if not covers(view, target):
+        raise Http404
+    if action == Action.VIEW:
+        assert view is not None
+        return view
+    done = reach(action, target.fiscal_year)
+    if not covers(done, target):
+        raise PermissionDenied
+    assert done is not None
+    return done
 
 
 def covers(reach: Reach | None, school_class: SchoolClass) -> bool:
@@ -78,18 +119,13 @@ def access_book(
         if school_id is not None
         else None
     )
-    if school_class is None:
-        raise Http404
-    view = book_reach(acting, fiscal_year=school_class.fiscal_year)
-    if not covers(view, school_class):
-        raise Http404
-    assert view is not None
-    if action == Action.VIEW:
-        return school_class, view
-    reach = book_reach(acting, action=action, fiscal_year=school_class.fiscal_year)
-    if not covers(reach, school_class):
-        raise PermissionDenied
-    assert reach is not None
+    reach = check_access(
+        school_class,
+        reach=lambda act, year: book_reach(acting, action=act, fiscal_year=year),
+        covers=covers,
+        action=action,
+    )
+    assert school_class is not None
     return school_class, reach
 
 

@@ -9,6 +9,7 @@ through ``services`` (ValidationError → the message, nothing changed), reads t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -535,62 +536,63 @@ def _month_post(request: HttpRequest) -> tuple[int, int] | None:
     return value
 
 
+def _month_step(
+    request: HttpRequest,
+    school_class: SchoolClass,
+    step: Callable[..., object],
+    done: Callable[[int, int], str],
+) -> HttpResponse:
+    """締め・取消し・ロック: one service on the month named in the form, then the grid."""
+    ym = _month_post(request)
+    if ym is None:
+        return redirect("attendance:month", school_class.pk)
+    try:
+        step(actor=acting_of(request), school_class=school_class, year=ym[0], month=ym[1])
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(request, done(*ym))
+    return redirect(_month_url(school_class, *ym))
+
+
 @login_required
 @require_POST
 def month_close(request: HttpRequest, class_id: int) -> HttpResponse:
     """締め: the 学級担当 says the month is complete (ロック scope over the class)."""
-    acting = acting_of(request)
-    school_class, _ = access_book(acting, class_id, action=Action.LOCK)
-    ym = _month_post(request)
-    if ym is not None:
-        try:
-            services.month_close(actor=acting, school_class=school_class, year=ym[0], month=ym[1])
-        except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
-        else:
-            messages.success(
-                request,
-                f"{ym[0]}年{ym[1]}月を締めました。校長 (または副校長・教頭) がロックすると確定します。",
-            )
-        return redirect(_month_url(school_class, *ym))
-    return redirect("attendance:month", school_class.pk)
+    school_class, _ = access_book(acting_of(request), class_id, action=Action.LOCK)
+    return _month_step(
+        request,
+        school_class,
+        services.month_close,
+        lambda y, m: (
+            f"{y}年{m}月を締めました。校長 (または副校長・教頭) がロックすると確定します。"
+        ),
+    )
 
 
 @login_required
 @require_POST
 def month_reopen(request: HttpRequest, class_id: int) -> HttpResponse:
-    acting = acting_of(request)
-    school_class, _ = access_book(acting, class_id, action=Action.LOCK)
-    ym = _month_post(request)
-    if ym is not None:
-        try:
-            services.month_reopen(actor=acting, school_class=school_class, year=ym[0], month=ym[1])
-        except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
-        else:
-            messages.success(request, f"{ym[0]}年{ym[1]}月の締めを取り消しました。入力できます。")
-        return redirect(_month_url(school_class, *ym))
-    return redirect("attendance:month", school_class.pk)
+    school_class, _ = access_book(acting_of(request), class_id, action=Action.LOCK)
+    return _month_step(
+        request,
+        school_class,
+        services.month_reopen,
+        lambda y, m: f"{y}年{m}月の締めを取り消しました。入力できます。",
+    )
 
 
 @login_required
 @require_POST
 def month_lock(request: HttpRequest, class_id: int) -> HttpResponse:
     """ロック: the month becomes the record (ロック scope over the whole school)."""
-    acting = acting_of(request)
-    school_class, _ = access_book_for_lock(acting, class_id)
-    ym = _month_post(request)
-    if ym is not None:
-        try:
-            services.month_lock(actor=acting, school_class=school_class, year=ym[0], month=ym[1])
-        except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
-        else:
-            messages.success(
-                request, f"{ym[0]}年{ym[1]}月をロックしました。この月の出席簿は確定です。"
-            )
-        return redirect(_month_url(school_class, *ym))
-    return redirect("attendance:month", school_class.pk)
+    school_class, _ = access_book_for_lock(acting_of(request), class_id)
+    return _month_step(
+        request,
+        school_class,
+        services.month_lock,
+        lambda y, m: f"{y}年{m}月をロックしました。この月の出席簿は確定です。",
+    )
 
 
 @login_required
