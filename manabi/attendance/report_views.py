@@ -24,7 +24,15 @@ from manabi.access.functions import Action
 from manabi.access.selectors import acting_school_id
 from manabi.accounts.selectors import Acting, acting_of
 from manabi.attendance import reports, rules, schooldays, selectors
-from manabi.attendance.permissions import access_book, can_see_counts, may, require_book_reader
+from manabi.attendance.choices import MonthState
+from manabi.attendance.permissions import (
+    access_book,
+    book_reach,
+    can_see_counts,
+    may,
+    may_lock,
+    require_book_reader,
+)
 from manabi.classes.models import SchoolClass
 from manabi.classes.selectors import current_fiscal_year
 from manabi.core import wareki
@@ -188,6 +196,10 @@ def _class_year_context(acting: Acting, school_class: SchoolClass) -> dict[str, 
         "may_print": may(acting, school_class, Action.PRINT),
         "may_excel": may(acting, school_class, Action.EXCEL_OUT),
         "months": [{"key": _month_key(line.month), "line": line} for line in year.months],
+        "may_lock_year": may_lock(
+            book_reach(acting, action=Action.LOCK, fiscal_year=school_class.fiscal_year)
+        ),
+        "year_locked": all(line.state == MonthState.LOCKED for line in year.months),
     }
 
 

@@ -585,3 +585,38 @@ def calendar_day_set(
 
 def student_of(student_id: int) -> Student:
     return Student.objects.get(pk=student_id)
+
+
+def year_lock(*, actor: Acting, school_class: SchoolClass) -> list[MonthLock]:
+    """年度末の確定: every month of the class's 年度 locked, so that the year's book is the
+    original record. Months the 学級担当 closed are locked now (with their hash); the year is
+    refused, and nothing changes, while a month is still open."""
+    months = selectors.fiscal_months(school_class.fiscal_year)
+    with transaction.atomic():
+        locks = {
+            (lock.year, lock.month): lock
+            for lock in MonthLock.objects.select_for_update().filter(school_class=school_class)
+        }
+        still_open = [m for y, m in months if (y, m) not in locks]
+        if still_open:
+            listed = "・".join(f"{m}月" for m in still_open)
+            raise ValidationError(
+                f"{listed}がまだ締められていません。学級担当が全ての月を締めてから確定します。"
+            )
+        now = timezone.now()
+        hashes = {}
+        for (year, month), lock in sorted(locks.items()):
+            if lock.state != MonthState.LOCKED:
+                lock.state = MonthState.LOCKED
+                lock.locked_by = _who(actor)
+                lock.locked_at = now
+                lock.content_sha256 = selectors.content_digest(school_class, year, month)
+                lock.save(update_fields=["state", "locked_by", "locked_at", "content_sha256"])
+            hashes[f"{year:04d}-{month:02d}"] = lock.content_sha256
+        audit_record(
+            actor=actor,
+            action="attendance.year.lock",
+            target=school_class,
+            details={"fiscal_year": school_class.fiscal_year, "sha256": hashes},
+        )
+    return [locks[ym] for ym in months]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("classes/<id:class_id>/reopen/", views.month_reopen, name="month_reopen"),
     path("classes/<id:class_id>/lock/", views.month_lock, name="month_lock"),
     path("classes/<id:class_id>/unlock/", views.month_unlock, name="month_unlock"),
+    path("classes/<id:class_id>/year-lock/", views.year_lock, name="year_lock"),
     path("notices/<id:notice_id>/accept/", views.notice_accept, name="notice_accept"),
     path("notices/<id:notice_id>/dismiss/", views.notice_dismiss, name="notice_dismiss"),
 ]

@@ -596,6 +596,25 @@ def month_lock(request: HttpRequest, class_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def year_lock(request: HttpRequest, class_id: int) -> HttpResponse:
+    """年度末の確定: lock every month of the class's 年度 (ロック scope over the whole school)."""
+    acting = acting_of(request)
+    school_class, _ = access_book_for_lock(acting, class_id)
+    try:
+        services.year_lock(actor=acting, school_class=school_class)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(
+            request,
+            f"{school_class.fiscal_year}年度の{school_class.label}の出席簿を確定しました"
+            "(全ての月をロックしました)。",
+        )
+    return redirect("attendance_reports:class_year", school_class.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def month_unlock(request: HttpRequest, class_id: int) -> HttpResponse:
     """ロック解除 with a reason (a confirmation page, then the POST)."""

@@ -107,6 +107,11 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("get", managers(200, teacher_b=404), a1_1, school=True),
         Entry("post", managers(400, teacher_b=404), a1_1, school=True),
     ],
+    # 年度末の確定: no month is closed in the cast, so it is refused with a message.
+    "attendance:year_lock": [
+        Entry("get", roles(405), a1_1, school=True),
+        Entry("post", managers(302, teacher_b=404), a1_1, school=True),
+    ],
     "attendance:notice_accept": [
         Entry("get", roles(405), notice, school=True),
         Entry("post", staff(302, teacher_b=404), notice, True, school=True),

@@ -317,3 +317,24 @@ def test_roll_calls_and_the_home_cards_count_the_same(school_cast: SchoolCast) -
     assert (
         selectors.classes_unchecked(principal, mon - timedelta(days=1), own_only=False).count() == 0
     )
+
+
+def test_the_year_locks_only_when_every_month_is_closed(school_cast: SchoolCast) -> None:
+    sc = school_cast
+    klass = sc.classes["a1_1"]
+    principal = acting_for(sc.account("principal_a"))
+    months = selectors.fiscal_months(sc.year)
+    for year, month in months[:-1]:
+        services.month_close(actor=teacher(sc), school_class=klass, year=year, month=month)
+    services.month_lock(actor=principal, school_class=klass, year=months[0][0], month=4)
+    with pytest.raises(ValidationError, match="3月がまだ締められていません"):
+        services.year_lock(actor=principal, school_class=klass)
+    assert MonthLock.objects.filter(state=MonthState.LOCKED).count() == 1
+    services.month_close(actor=teacher(sc), school_class=klass, year=months[-1][0], month=3)
+    locks = services.year_lock(actor=principal, school_class=klass)
+    assert [lock.state for lock in locks] == [MonthState.LOCKED] * 12
+    assert all(len(lock.content_sha256) == 64 for lock in locks)
+    event = AuditEvent.objects.get(action="attendance.year.lock")
+    assert len(event.details["sha256"]) == 12
+    page = sc.client("principal_a").get(f"/attendance/reports/classes/{klass.pk}/year/")
+    assert "この年度の出席簿は確定しています" in page.content.decode()
