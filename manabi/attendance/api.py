@@ -93,6 +93,9 @@ class BookMarkSerializer(serializers.Serializer[Mark]):
     date = serializers.DateField()
     status = serializers.CharField(help_text="出欠 (入力の status と同じ値)")
     reason = serializers.CharField(help_text="欠席の理由 (欠席のとき)")
+    reason_label = serializers.CharField(
+        help_text="教育委員会の一覧の理由の名前 (独自の一覧を使うとき。集計は reason の区分)"
+    )
     deemed_kind = serializers.CharField(help_text="出席扱いの種類 (出席扱いのとき)")
     detail = serializers.CharField()
     late = serializers.BooleanField()
@@ -233,6 +236,13 @@ class BookMarkItemSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=MarkStatus.choices)
     reason = serializers.ChoiceField(
         choices=AbsenceReason.choices, required=False, allow_blank=True, default=""
+    )
+    reason_label = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=30,
+        help_text="教育委員会の一覧の理由の名前 (任意。集計は reason の区分で数えます)",
     )
     deemed_kind = serializers.ChoiceField(
         choices=DeemedKind.choices, required=False, allow_blank=True, default=""
@@ -481,6 +491,7 @@ def _marks_save(
             data = services.MarkData(
                 status=MarkStatus(item["status"]),
                 reason=item["reason"],
+                reason_label=item["reason_label"],
                 deemed_kind=item["deemed_kind"],
                 detail=item["detail"],
                 late=item["late"],

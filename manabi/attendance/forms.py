@@ -4,7 +4,9 @@ the services check the rest (the pupil is in the class, the day is a 授業日, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from manabi.attendance.choices import (
     DeemedKind,
     MarkStatus,
 )
+from manabi.attendance.selectors import SHIPPED_REASONS, ReasonOption
 from manabi.attendance.services import MarkData
 from manabi.core.converters import MAX_ID
 
@@ -49,9 +52,8 @@ class MarkForm(forms.Form):
     """One pupil's day in full (the cell's detail form)."""
 
     status = forms.ChoiceField(label="出欠", choices=MarkStatus.choices, initial=MarkStatus.PRESENT)
-    reason = forms.ChoiceField(
-        label="欠席の理由", choices=[("", "—"), *AbsenceReason.choices], required=False
-    )
+    # The school's list (its board's, else the shipped one): the value is the reason's name.
+    reason = forms.ChoiceField(label="欠席の理由", choices=(), required=False)
     deemed_kind = forms.ChoiceField(
         label="出席扱いの種類", choices=[("", "—"), *DeemedKind.choices], required=False
     )
@@ -71,11 +73,20 @@ class MarkForm(forms.Form):
     )
     note = forms.CharField(label="備考", max_length=NOTE_MAX, required=False)
 
+    def __init__(
+        self, *args: Any, reasons: Sequence[ReasonOption] = SHIPPED_REASONS, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.reasons = {option.label: option.reason for option in reasons}
+        self.fields["reason"].choices = [("", "—")] + [(label, label) for label in self.reasons]  # type: ignore[attr-defined]
+
     def data_object(self) -> MarkData:
         c = self.cleaned_data
+        reason = self.reasons.get(c["reason"])
         return MarkData(
             status=MarkStatus(c["status"]),
-            reason=c["reason"],
+            reason=reason.value if reason is not None else "",
+            reason_label=c["reason"] if reason is not None and c["reason"] != reason.label else "",
             deemed_kind=c["deemed_kind"],
             detail=c["detail"].strip(),
             late=c["late"],
@@ -142,8 +153,8 @@ class RangeForm(MarkForm):
     start = forms.DateField(label="開始日", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="終了日", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: object, pupils: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, pupils: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["student"].choices = pupils  # type: ignore[attr-defined]
         self.fields["status"].initial = MarkStatus.SUSPENDED
 
@@ -168,3 +179,14 @@ class CalendarDayForm(forms.Form):
         ],
     )
     note = forms.CharField(label="内容", max_length=60, required=False, help_text="例: 開校記念日")
+
+
+class ReasonOptionForm(forms.Form):
+    """A board adds a 欠席の理由 of its own, counted as one of the shipped reasons."""
+
+    label = forms.CharField(label="理由の名前", max_length=30, help_text="例: 発熱、家事都合")
+    reason = forms.ChoiceField(
+        label="集計の区分",
+        choices=AbsenceReason.choices,
+        help_text="指導要録と問題行動・不登校調査では、この区分で数えます。",
+    )

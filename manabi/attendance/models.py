@@ -128,6 +128,12 @@ class Mark(models.Model):
     early = models.BooleanField("早退", default=False)
     arrived_at = models.TimeField("登校時刻", null=True, blank=True)
     left_at = models.TimeField("下校時刻", null=True, blank=True)
+    reason_label = models.CharField(
+        "欠席の理由 (教育委員会の一覧の名前)",
+        max_length=30,
+        blank=True,
+        help_text="教育委員会が独自の理由を定めているとき、その名前 (集計は「欠席の理由」の区分)",
+    )
     note = models.CharField("備考", max_length=NOTE_MAX, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,6 +163,31 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_status_display()}"
+
+
+class AbsenceReasonOption(models.Model):
+    """A board's own 欠席の理由 (「発熱」「家事都合」…), each counted as one of the shipped
+    reasons (``AbsenceReason``) and so as a category of the national survey. A school uses the
+    list of its nearest board that has one; with none, the shipped list."""
+
+    board = models.ForeignKey(
+        "orgs.Organisation", verbose_name="教育委員会", on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField("理由の名前", max_length=30)
+    reason = models.CharField("集計の区分", max_length=30, choices=AbsenceReason.choices)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+    active = models.BooleanField("使う", default=True)
+
+    class Meta:
+        verbose_name = "欠席の理由 (教育委員会の一覧)"
+        verbose_name_plural = "欠席の理由 (教育委員会の一覧)"
+        ordering = ["board", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "label"], name="absence_reason_label_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class RollCall(models.Model):

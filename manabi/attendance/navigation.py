@@ -34,6 +34,14 @@ def register() -> None:
             keywords=("集計", "長期欠席", "欠席日数"),
         ),
         navigation.NavItem(
+            "欠席の理由の一覧",
+            "attendance:reasons",
+            order=420,
+            roles=frozenset({Role.BOARD}),
+            group="attendance",
+            keywords=("欠席", "理由", "病気", "設定"),
+        ),
+        navigation.NavItem(
             "出欠の集計 (学校別)",
             "attendance_reports:board_summary",
             order=410,

@@ -25,6 +25,7 @@ from manabi.accounts.roles import Role
 from manabi.accounts.selectors import Acting
 from manabi.classes.models import LessonClass, SchoolClass
 from manabi.classes.selectors import current_fiscal_year
+from manabi.orgs.models import Organisation
 
 BOOK = "attendance.book"
 PRINT = "attendance.print"
@@ -151,3 +152,14 @@ def access_book_for_lock(acting: Acting, class_id: int) -> tuple[SchoolClass, Re
 def can_see_counts(acting: Acting) -> bool:
     """Boards see attendance across their schools as counts only."""
     return acting.role in BOARD_ROLES
+
+
+BOARD_KINDS = frozenset({"prefecture_board", "municipal_board"})
+
+
+def require_reason_editor(acting: Acting) -> Organisation:
+    """A board's own list of 欠席の理由: its officers, acting for the board (403 for others)."""
+    org = acting.organisation
+    if acting.role != Role.BOARD or org is None or org.kind not in BOARD_KINDS:
+        raise PermissionDenied
+    return org

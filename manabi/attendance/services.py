@@ -30,6 +30,7 @@ from manabi.attendance.choices import (
 )
 from manabi.attendance.models import (
     AbsenceNotice,
+    AbsenceReasonOption,
     CalendarDay,
     Closure,
     Mark,
@@ -39,6 +40,7 @@ from manabi.attendance.models import (
 )
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
+from manabi.orgs.models import Organisation
 from manabi.students.models import Enrolment, Student
 
 
@@ -60,6 +62,8 @@ class MarkData:
 
     status: MarkStatus
     reason: str = ""
+    # The board's own name for the reason (「発熱」), counted as ``reason``.
+    reason_label: str = ""
     deemed_kind: str = ""
     detail: str = ""
     late: bool = False
@@ -80,8 +84,10 @@ def check_mark(data: MarkData) -> None:
     errors: dict[str, str] = {}
     if data.status == MarkStatus.ABSENT and data.reason not in AbsenceReason.values:
         errors["reason"] = "欠席の理由を選んでください。"
-    if data.status != MarkStatus.ABSENT and data.reason:
+    if data.status != MarkStatus.ABSENT and (data.reason or data.reason_label):
         errors["reason"] = "欠席の理由は欠席のときだけ入力します。"
+    if len(data.reason_label) > 30:
+        errors["reason"] = "欠席の理由の名前は30文字以内です。"
     if data.status == MarkStatus.DEEMED and data.deemed_kind not in DeemedKind.values:
         errors["deemed_kind"] = (
             "出席扱いの種類 (別室登校・オンライン学習・適応指導教室 など) を選んでください。"
@@ -177,6 +183,7 @@ def mark_set(
             mark = before or Mark(student_id=student_id, school_id=school_class.school_id, date=day)
             mark.status = data.status
             mark.reason = data.reason
+            mark.reason_label = data.reason_label
             mark.deemed_kind = data.deemed_kind
             mark.detail = data.detail
             mark.late = data.late
@@ -620,3 +627,49 @@ def year_lock(*, actor: Acting, school_class: SchoolClass) -> list[MonthLock]:
             details={"fiscal_year": school_class.fiscal_year, "sha256": hashes},
         )
     return [locks[ym] for ym in months]
+
+
+def reason_option_add(
+    *, actor: Acting, board: Organisation, label: str, reason: AbsenceReason
+) -> AbsenceReasonOption:
+    """Add a 欠席の理由 to the board's list (last in order)."""
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "理由の名前を入力してください。"})
+    with transaction.atomic():
+        if AbsenceReasonOption.objects.filter(board=board, label=label).exists():
+            raise ValidationError({"label": f"「{label}」はもう一覧にあります。"})
+        last = (
+            AbsenceReasonOption.objects.filter(board=board)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                option = AbsenceReasonOption.objects.create(
+                    board=board, label=label, reason=reason, order=(last or 0) + 1
+                )
+        except IntegrityError:
+            raise ValidationError({"label": f"「{label}」はもう一覧にあります。"}) from None
+        audit_record(
+            actor=actor,
+            action="attendance.reason.add",
+            target=option,
+            details={"label": label, "reason": AbsenceReason(reason).label},
+        )
+    return option
+
+
+def reason_option_toggle(*, actor: Acting, option: AbsenceReasonOption) -> AbsenceReasonOption:
+    """Stop offering a reason (marks that use it keep it), or offer it again."""
+    with transaction.atomic():
+        option.active = not option.active
+        option.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action="attendance.reason.toggle",
+            target=option,
+            details={"label": option.label, "active": option.active},
+        )
+    return option

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from manabi.attendance import views
+from manabi.attendance import reason_views, views
 
 app_name = "attendance"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("calendar/", views.school_calendar, name="calendar"),
     path("calendar/holidays/", views.holidays, name="holidays"),
+    path("reasons/", reason_views.reasons, name="reasons"),
+    path("reasons/<id:option_id>/toggle/", reason_views.reason_toggle, name="reason_toggle"),
     path("classes/<id:class_id>/", views.month, name="month"),
     path("classes/<id:class_id>/day/", views.day, name="day"),
     path("classes/<id:class_id>/quick/", views.quick, name="quick"),

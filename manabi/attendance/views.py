@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from manabi.access.functions import Action
 from manabi.accounts.selectors import Acting, acting_of
 from manabi.attendance import rules, schooldays, selectors, services
-from manabi.attendance.choices import MonthState
+from manabi.attendance.choices import AbsenceReason, MonthState
 from manabi.attendance.forms import (
     PEN_KEYS,
     PENS,
@@ -328,7 +328,7 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
     if row is None or target is None or schooldays.fiscal_year_of(day) != school_class.fiscal_year:
         raise Http404
     if request.method == "POST":
-        form = MarkForm(request.POST)
+        form = MarkForm(request.POST, reasons=selectors.reason_options(school_class.school_id))
         if form.is_valid():
             try:
                 services.mark_set(
@@ -355,7 +355,8 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
         initial = (
             {
                 "status": mark.status,
-                "reason": mark.reason,
+                "reason": mark.reason_label
+                or (AbsenceReason(mark.reason).label if mark.reason else ""),
                 "deemed_kind": mark.deemed_kind,
                 "detail": mark.detail,
                 "late": mark.late,
@@ -369,7 +370,7 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
         )
         if target.notice is not None and mark is None:
             initial = {"note": "保護者連絡あり"}
-        form = MarkForm(initial=initial)
+        form = MarkForm(initial=initial, reasons=selectors.reason_options(school_class.school_id))
     template = "attendance/_cell_form.html" if _is_htmx(request) else "attendance/cell.html"
     response = render(
         request,
@@ -665,7 +666,9 @@ def mark_range(request: HttpRequest, class_id: int) -> HttpResponse:
         for e in selectors.enrolments_of_class(school_class, start, end)
     ]
     if request.method == "POST":
-        form = RangeForm(request.POST, pupils=pupils)
+        form = RangeForm(
+            request.POST, pupils=pupils, reasons=selectors.reason_options(school_class.school_id)
+        )
         if form.is_valid():
             c = form.cleaned_data
             try:
@@ -687,7 +690,9 @@ def mark_range(request: HttpRequest, class_id: int) -> HttpResponse:
         student = request.GET.get("student", "")
         if student.isdecimal() and len(student) < 19 and int(student) in dict(pupils):
             initial["student"] = int(student)
-        form = RangeForm(initial=initial, pupils=pupils)
+        form = RangeForm(
+            initial=initial, pupils=pupils, reasons=selectors.reason_options(school_class.school_id)
+        )
     return render(
         request,
         "attendance/range.html",

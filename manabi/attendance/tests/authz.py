@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from manabi.attendance.choices import AbsenceReason, NoticeKind
-from manabi.attendance.models import AbsenceNotice
+from manabi.attendance.models import AbsenceNotice, AbsenceReasonOption
 from manabi.attendance.tests.authz_api import ENTRIES as API_ENTRIES
 from manabi.attendance.tests.authz_guardian import ENTRIES as GUARDIAN_ENTRIES
 from manabi.attendance.tests.authz_lessons import ENTRIES as LESSON_ENTRIES
@@ -50,6 +50,14 @@ def notice(cast: Cast) -> dict[str, Any]:
     return {"notice_id": made.pk}
 
 
+def reason_option(cast: Cast) -> dict[str, Any]:
+    """A 欠席の理由 of the みなみ市 board's own list."""
+    made = AbsenceReasonOption.objects.create(
+        board=cast.orgs["board_m"], label="発熱", reason=AbsenceReason.ILLNESS
+    )
+    return {"option_id": made.pk}
+
+
 # Everyone of school A may see and enter 1年1組's book (別表1: 管理者); school B's teacher
 # does not see it.
 BOOK = staff(200, teacher_b=404)
@@ -64,6 +72,15 @@ ENTRIES: dict[str, list[Entry]] = {
     "attendance:holidays": [
         Entry("get", roles(405), school=True),
         Entry("post", managers(302), school=True, writes_when_allowed=True),
+    ],
+    # A board's own list of 欠席の理由: its officers (an empty form is refused: 400).
+    "attendance:reasons": [
+        Entry("get", roles(403, board_officer=200)),
+        Entry("post", roles(403, board_officer=400)),
+    ],
+    "attendance:reason_toggle": [
+        Entry("get", roles(405), reason_option),
+        Entry("post", roles(403, board_officer=302), reason_option, True),
     ],
     "attendance:month": [Entry("get", BOOK, a1_1, True, school=True)],
     "attendance:day": [Entry("get", BOOK, a1_1, True, school=True)],

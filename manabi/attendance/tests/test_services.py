@@ -338,3 +338,49 @@ def test_the_year_locks_only_when_every_month_is_closed(school_cast: SchoolCast)
     assert len(event.details["sha256"]) == 12
     page = sc.client("principal_a").get(f"/attendance/reports/classes/{klass.pk}/year/")
     assert "この年度の出席簿は確定しています" in page.content.decode()
+
+
+def test_a_boards_own_reasons_are_offered_and_counted_by_their_kind(
+    school_cast: SchoolCast,
+) -> None:
+    from manabi.attendance.forms import MarkForm
+    from manabi.attendance.models import AbsenceReasonOption
+
+    sc = school_cast
+    school_id = sc.cast.orgs["school_a"].pk
+    assert selectors.reason_options(school_id) == selectors.SHIPPED_REASONS
+    officer = acting_for(sc.account("board_officer"))
+    board = sc.cast.orgs["board_m"]
+    fever = services.reason_option_add(
+        actor=officer, board=board, label="発熱", reason=AbsenceReason.ILLNESS
+    )
+    services.reason_option_add(
+        actor=officer, board=board, label="家事都合", reason=AbsenceReason.FAMILY
+    )
+    with pytest.raises(ValidationError, match="もう一覧にあります"):
+        services.reason_option_add(
+            actor=officer, board=board, label="発熱", reason=AbsenceReason.ILLNESS
+        )
+    offered = selectors.reason_options(school_id)
+    assert [o.label for o in offered] == ["発熱", "家事都合"]
+    # School B is under another board: still the shipped list.
+    assert selectors.reason_options(sc.cast.orgs["school_b"].pk) == selectors.SHIPPED_REASONS
+    form = MarkForm({"status": "absent", "reason": "発熱"}, reasons=offered)
+    assert form.is_valid(), form.errors
+    assert not MarkForm({"status": "absent", "reason": "病気"}, reasons=offered).is_valid()
+    mon = monday(sc.year, 6)
+    services.mark_set(
+        actor=teacher(sc),
+        school_class=sc.classes["a1_1"],
+        student_id=sc.students["A1-1"].pk,
+        day=mon,
+        data=form.data_object(),
+    )
+    mark = Mark.objects.get()
+    assert (mark.reason, mark.reason_label) == (AbsenceReason.ILLNESS, "発熱")
+    row = row_of(sc, "A1-1", mon)
+    assert row.totals.absence_by_reason["illness"] == 1
+    assert "発熱" in next(c for c in row.cells if c.date == mon).title
+    services.reason_option_toggle(actor=officer, option=fever)
+    assert [o.label for o in selectors.reason_options(school_id)] == ["家事都合"]
+    assert not AbsenceReasonOption.objects.get(pk=fever.pk).active
