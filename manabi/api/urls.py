@@ -170,6 +170,11 @@ urlpatterns = [
         name="attendance_notices",
     ),
     path(
+        "attendance/classes/<id:class_id>/months/",
+        attendance_api.BookMonthView.as_view(),
+        name="attendance_month",
+    ),
+    path(
         "attendance/notices/<id:notice_id>/accept/",
         attendance_api.BookNoticeAcceptView.as_view(),
         name="attendance_notice_accept",

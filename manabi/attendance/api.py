@@ -9,7 +9,7 @@ day 出席.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -38,7 +38,7 @@ from manabi.attendance.choices import (
     NoticeStatus,
 )
 from manabi.attendance.models import AbsenceNotice, Mark
-from manabi.attendance.permissions import access_book
+from manabi.attendance.permissions import access_book, access_book_for_lock
 from manabi.classes.models import SchoolClass
 from manabi.core.api import (
     MESSAGES,
@@ -717,3 +717,93 @@ class BookNoticeDismissView(ApiView):
             return error_response("conflict", " ".join(exc.messages), status.HTTP_409_CONFLICT)
         notice.refresh_from_db()
         return Response(BookNoticeSerializer(notice).data)
+
+
+MONTH_STEPS: dict[str, tuple[str, Callable[..., object]]] = {
+    "close": ("締め", services.month_close),
+    "reopen": ("締めの取消し", services.month_reopen),
+    "lock": ("ロック", services.month_lock),
+    "unlock": ("ロック解除", services.month_unlock),
+}
+
+
+class BookMonthStepSerializer(serializers.Serializer[Any]):
+    month = serializers.RegexField(
+        r"^[0-9]{4}-(0[1-9]|1[0-2])$", max_length=7, help_text="対象の月 (YYYY-MM)"
+    )
+    step = serializers.ChoiceField(
+        choices=[(key, label) for key, (label, _) in MONTH_STEPS.items()],
+        help_text="close: 締め (ロックの担当範囲に学級があること), reopen: 締めの取消し, "
+        "lock: ロック, unlock: ロック解除 (lock と unlock はロックの担当範囲が学校全体)",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_MAX,
+        help_text="ロック解除の理由 (unlock のとき必須)",
+    )
+
+
+class BookMonthResultSerializer(serializers.Serializer[Any]):
+    month = serializers.CharField(help_text="YYYY-MM")
+    state = serializers.ChoiceField(choices=MonthState.choices)
+    content_sha256 = serializers.CharField(help_text="ロック時の内容の SHA-256 (ロック済みのとき)")
+
+
+class BookMonthView(ApiView):
+    @extend_schema(
+        summary="出席簿: 月の締め・ロック・解除",
+        description=(
+            "学級の月を締める・締めを取り消す (別表1 「出席簿 ロック」の担当範囲に学級があること)、"
+            "ロックする・理由を付けて解除する (ロックの担当範囲が学校全体)。順序に合わない操作"
+            "(締めていない月のロックなど) は 409。"
+        ),
+        request=BookMonthStepSerializer,
+        responses={200: BookMonthResultSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, class_id: int) -> Response:
+        acting = self.acting(request)
+        body = BookMonthStepSerializer(data=request.data)
+        if not body.is_valid():
+            access_book(acting, class_id)  # an unseen class is 404 before the body is judged
+            return error_response(
+                "invalid", MESSAGES["invalid"], status.HTTP_400_BAD_REQUEST, errors=body.errors
+            )
+        step = body.validated_data["step"]
+        if step in ("lock", "unlock"):
+            school_class, _ = access_book_for_lock(acting, class_id)
+        else:
+            school_class, _ = access_book(acting, class_id, action=Action.LOCK)
+        year, month = (int(part) for part in body.validated_data["month"].split("-"))
+        if schooldays.fiscal_year_of(date(year, month, 1)) != school_class.fiscal_year:
+            return error_response(
+                "invalid",
+                MESSAGES["invalid"],
+                status.HTTP_400_BAD_REQUEST,
+                errors={"month": [f"{school_class.fiscal_year}年度の月を指定してください。"]},
+            )
+        reason = body.validated_data["reason"].strip()
+        if step == "unlock" and not reason:
+            return error_response(
+                "invalid",
+                MESSAGES["invalid"],
+                status.HTTP_400_BAD_REQUEST,
+                errors={"reason": ["解除の理由を入力してください。"]},
+            )
+        _, service = MONTH_STEPS[step]
+        extra = {"reason": reason} if step == "unlock" else {}
+        try:
+            service(actor=acting, school_class=school_class, year=year, month=month, **extra)
+        except DjangoValidationError as exc:
+            return error_response("conflict", " ".join(exc.messages), status.HTTP_409_CONFLICT)
+        lock = selectors.month_lock(school_class, year, month)
+        return Response(
+            BookMonthResultSerializer(
+                {
+                    "month": _month_key(year, month),
+                    "state": lock.state if lock is not None else MonthState.OPEN,
+                    "content_sha256": lock.content_sha256 if lock is not None else "",
+                }
+            ).data
+        )

@@ -50,6 +50,10 @@ ENTRIES: dict[str, list[Entry]] = {
     ],
     "api:attendance_totals": [Entry("get", ALLOWED_200, klass("a1_1"), True, school=True)],
     "api:attendance_notices": [Entry("get", ALLOWED_200, klass("a1_1"), True, school=True)],
+    # An empty body is refused (400) once the class is seen; school B's teacher does not see it.
+    "api:attendance_month": [
+        Entry("post", staff(400, anonymous=401, teacher_b=404), klass("a1_1"), school=True),
+    ],
     "api:attendance_notice_accept": [
         Entry("post", ALLOWED_200, pending_notice, True, school=True),
     ],

@@ -18,7 +18,7 @@ from manabi.attendance.choices import (
     NoticeKind,
     NoticeStatus,
 )
-from manabi.attendance.models import AbsenceNotice, Mark
+from manabi.attendance.models import AbsenceNotice, Mark, MonthLock
 from manabi.attendance.rules import RULES_VERSION
 from manabi.core.models import AuditEvent
 from manabi.students.models import Student
@@ -457,3 +457,49 @@ def test_the_schema_lists_every_status() -> None:
     assert body["properties"]["marks"]["maxItems"] == 500
     accept = schema["paths"]["/api/v1/attendance/notices/{notice_id}/accept/"]["post"]
     assert "409" in accept["responses"]
+
+
+def test_months_close_lock_and_unlock_through_the_api(school_cast: SchoolCast) -> None:
+    sc = school_cast
+    klass = sc.classes["a1_1"]
+    url = f"/api/v1/attendance/classes/{klass.pk}/months/"
+    june = f"{sc.year}-06"
+    teacher, principal = sc.client("teacher_a"), sc.client("principal_a")
+
+    def post(client, **body):  # type: ignore[no-untyped-def]
+        return client.post(url, body, content_type="application/json")
+
+    assert post(teacher, month=june, step="lock").status_code == 403
+    refused = post(principal, month=june, step="lock")
+    assert refused.status_code == 409 and "締められていません" in refused.json()["detail"]
+    closed = post(teacher, month=june, step="close")
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    locked = post(principal, month=june, step="lock")
+    assert locked.status_code == 200 and len(locked.json()["content_sha256"]) == 64
+    # A locked month refuses a PUT of marks.
+    first = date(sc.year, 6, 1)
+    day = (first + timedelta(days=(7 - first.weekday()) % 7)).isoformat()
+    put = teacher.put(
+        f"/api/v1/attendance/classes/{klass.pk}/marks/",
+        {
+            "marks": [
+                {
+                    "student_id": sc.students["A1-1"].pk,
+                    "date": day,
+                    "status": "present",
+                    "late": True,
+                }
+            ]
+        },
+        content_type="application/json",
+    )
+    assert put.status_code == 409
+    no_reason = post(principal, month=june, step="unlock")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
+    assert post(principal, month=f"{sc.year + 5}-06", step="close").status_code == 400
+    assert post(principal, month="2026-13", step="close").status_code == 400
+    opened = post(principal, month=june, step="unlock", reason="訂正のため")
+    assert opened.status_code == 200 and opened.json()["state"] == "open"
+    assert not MonthLock.objects.exists()
+    assert AuditEvent.objects.filter(action="attendance.month.unlock").count() == 1
+    assert post(sc.client("teacher_b"), month=june, step="close").status_code == 404
