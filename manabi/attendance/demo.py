@@ -4,7 +4,8 @@
 出席扱い at the 適応指導教室), the roll call of every past 授業日, one 学級閉鎖 at
 みらい市立中央小学校, and there the past months locked and last month closed, waiting for the
 principal's lock. The demo teacher's class has two guardians' notices for the next 授業日,
-and one guardian has a link (printed by ``manabi demo``).
+and one guardian has a link (printed by ``manabi demo``); みらい市教育委員会 has its own list of
+欠席の理由.
 
 Everything is fictional. Idempotent: a school that has marks for the 年度 is left as it is.
 """
@@ -33,6 +34,7 @@ from manabi.attendance.choices import (
 )
 from manabi.attendance.models import (
     AbsenceNotice,
+    AbsenceReasonOption,
     CalendarDay,
     Closure,
     GuardianLink,
@@ -188,6 +190,7 @@ def build(options: DemoOptions) -> None:
         if lock_school is not None and lock_school.pk not in done:
             _locks(lock_school, fiscal_year, today, by_school.get(lock_school.pk))
         _teacher_notices(fiscal_year, today)
+        _board_reasons()
 
 
 def _school_year(school: Organisation, fiscal_year: int, start: date, last: date, by: int) -> None:
@@ -390,4 +393,26 @@ def _teacher_notices(fiscal_year: int, today: date) -> None:
                 message="歯科を受診してから登校します。",
             ),
         ]
+    )
+
+
+BOARD_REASONS = (
+    ("発熱", AbsenceReason.ILLNESS),
+    ("頭痛・腹痛", AbsenceReason.ILLNESS),
+    ("通院", AbsenceReason.ILLNESS),
+    ("けが", AbsenceReason.ACCIDENT),
+    ("家事都合", AbsenceReason.FAMILY),
+    ("感染回避", AbsenceReason.INFECTION_AVOIDANCE),
+    ("不登校", AbsenceReason.NON_ATTENDANCE),
+)
+
+
+def _board_reasons() -> None:
+    """みらい市教育委員会's own list of 欠席の理由 (the other boards keep the shipped one)."""
+    board = Organisation.objects.filter(name="みらい市教育委員会").first()
+    if board is None or AbsenceReasonOption.objects.filter(board=board).exists():
+        return
+    AbsenceReasonOption.objects.bulk_create(
+        AbsenceReasonOption(board=board, label=label, reason=reason, order=order)
+        for order, (label, reason) in enumerate(BOARD_REASONS, start=1)
     )

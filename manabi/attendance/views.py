@@ -42,7 +42,7 @@ from manabi.attendance.forms import (
     parse_month,
 )
 from manabi.attendance.grid_html import row_html
-from manabi.attendance.models import AbsenceNotice, CalendarDay
+from manabi.attendance.models import AbsenceNotice, CalendarDay, Mark
 from manabi.attendance.permissions import (
     access_book,
     access_book_for_lock,
@@ -309,6 +309,18 @@ def quick(request: HttpRequest, class_id: int) -> HttpResponse:
     return response
 
 
+def _reasons_for(school_class: SchoolClass, mark: Mark | None) -> list[selectors.ReasonOption]:
+    """The school's 欠席の理由, and the day's own reason when the list no longer has it (a
+    reason the board has since retired, or the shipped one before the board made a list), so
+    that saving the day again keeps it."""
+    options = list(selectors.reason_options(school_class.school_id))
+    if mark is not None and mark.reason:
+        label = mark.reason_label or AbsenceReason(mark.reason).label
+        if label not in {o.label for o in options}:
+            options.append(selectors.ReasonOption(label, AbsenceReason(mark.reason)))
+    return options
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell(request: HttpRequest, class_id: int) -> HttpResponse:
@@ -328,7 +340,7 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
     if row is None or target is None or schooldays.fiscal_year_of(day) != school_class.fiscal_year:
         raise Http404
     if request.method == "POST":
-        form = MarkForm(request.POST, reasons=selectors.reason_options(school_class.school_id))
+        form = MarkForm(request.POST, reasons=_reasons_for(school_class, target.mark))
         if form.is_valid():
             try:
                 services.mark_set(
@@ -370,7 +382,7 @@ def cell(request: HttpRequest, class_id: int) -> HttpResponse:
         )
         if target.notice is not None and mark is None:
             initial = {"note": "保護者連絡あり"}
-        form = MarkForm(initial=initial, reasons=selectors.reason_options(school_class.school_id))
+        form = MarkForm(initial=initial, reasons=_reasons_for(school_class, mark))
     template = "attendance/_cell_form.html" if _is_htmx(request) else "attendance/cell.html"
     response = render(
         request,

@@ -215,3 +215,33 @@ def test_junk_month_falls_back_with_a_warning(school_cast: SchoolCast) -> None:
         response = sc.client("teacher_a").get(url, {"month": junk})
         assert response.status_code == 200
         assert "使えないため" in response.content.decode()
+
+
+def test_a_days_reason_stays_when_the_board_list_lacks_it(
+    school_cast: SchoolCast, day: date
+) -> None:
+    from manabi.attendance.models import AbsenceReasonOption
+
+    sc = school_cast
+    quick(sc, "teacher_a", day, "A1-1", "illness")
+    AbsenceReasonOption.objects.create(
+        board=sc.cast.orgs["board_m"], label="発熱", reason=AbsenceReason.ILLNESS
+    )
+    url = reverse("attendance:cell", args=[sc.classes["a1_1"].pk])
+    client = sc.client("teacher_a")
+    pupil = sc.students["A1-1"].pk
+    form = client.get(url, {"student": pupil, "date": day.isoformat()}).context["form"]
+    assert [label for _, label in form.fields["reason"].choices] == ["—", "発熱", "病気"]
+    assert form.initial["reason"] == "病気"
+    saved = client.post(
+        url,
+        {
+            "student": pupil,
+            "date": day.isoformat(),
+            "status": "absent",
+            "reason": "病気",
+            "note": "再診",
+        },
+    )
+    assert saved.status_code == 302
+    assert Mark.objects.get().note == "再診"
