@@ -119,4 +119,6 @@ def test_pupils_records_share_one_header_menu_with_headings(cast: Cast) -> None:
     html = cast.client("principal_a").get("/").content.decode()
     assert '<li class="site-nav__heading">出席簿</li>' in html
     # Search still finds entries by their group's name.
-    assert any(item.url_name == "attendance:index" for _, item in navigation.search(principal, "出席簿"))
+    assert any(
+        item.url_name == "attendance:index" for _, item in navigation.search(principal, "出席簿")
+    )
