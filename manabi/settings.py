@@ -409,7 +409,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "manabi.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "manabi.core.middleware.RequestIdLogFilter"},
+        "guardian_token": {"()": "manabi.core.middleware.GuardianTokenLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
@@ -417,7 +420,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "guardian_token"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("MANABI_LOG_LEVEL", default="INFO")},

@@ -37,6 +37,7 @@ from manabi.attendance.choices import (
     MonthState,
     NoticeStatus,
 )
+from manabi.attendance.forms import parse_month
 from manabi.attendance.models import AbsenceNotice, Mark
 from manabi.attendance.permissions import access_book, access_book_for_lock
 from manabi.classes.models import SchoolClass
@@ -775,14 +776,18 @@ class BookMonthView(ApiView):
             school_class, _ = access_book_for_lock(acting, class_id)
         else:
             school_class, _ = access_book(acting, class_id, action=Action.LOCK)
-        year, month = (int(part) for part in body.validated_data["month"].split("-"))
-        if schooldays.fiscal_year_of(date(year, month, 1)) != school_class.fiscal_year:
+        parsed = parse_month(body.validated_data["month"])  # years 2000–2100 only
+        if (
+            parsed is None
+            or schooldays.fiscal_year_of(date(*parsed, 1)) != school_class.fiscal_year
+        ):
             return error_response(
                 "invalid",
                 MESSAGES["invalid"],
                 status.HTTP_400_BAD_REQUEST,
                 errors={"month": [f"{school_class.fiscal_year}年度の月を指定してください。"]},
             )
+        year, month = parsed
         reason = body.validated_data["reason"].strip()
         if step == "unlock" and not reason:
             return error_response(

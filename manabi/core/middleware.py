@@ -96,3 +96,17 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = requestcontext.request_id.get() or "-"
         return True
+
+
+class GuardianTokenLogFilter(logging.Filter):
+    """Masks the token of a guardian's link (``/guardian/<token>/``) in log lines: Django logs
+    every 4xx and 5xx with its path, and the path is the guardian's credential (ADR 0004)."""
+
+    _TOKEN = re.compile(r"/guardian/[A-Za-z0-9_-]{20,}")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/guardian/" in message:
+            record.msg = self._TOKEN.sub("/guardian/***", message)
+            record.args = ()
+        return True

@@ -498,6 +498,7 @@ def test_months_close_lock_and_unlock_through_the_api(school_cast: SchoolCast) -
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
     assert post(principal, month=f"{sc.year + 5}-06", step="close").status_code == 400
     assert post(principal, month="2026-13", step="close").status_code == 400
+    assert post(principal, month="0000-04", step="close").status_code == 400
     opened = post(principal, month=june, step="unlock", reason="訂正のため")
     assert opened.status_code == 200 and opened.json()["state"] == "open"
     assert not MonthLock.objects.exists()
