@@ -725,6 +725,11 @@ def closure(request: HttpRequest, class_id: int) -> HttpResponse:
             c = form.cleaned_data
             from manabi.attendance.choices import ClosureKind
 
+            if c["kind"] != ClosureKind.CLASS and not may_lock(
+                book_reach(acting, action=Action.LOCK, fiscal_year=school_class.fiscal_year)
+            ):
+                # 学年閉鎖・休校 touch other classes: the school's managers decide them.
+                raise PermissionDenied
             try:
                 services.closure_create(
                     actor=acting,
