@@ -103,8 +103,8 @@ class PupilDayForm(forms.Form):
     student = forms.IntegerField(min_value=1, max_value=MAX_ID)
     date = forms.DateField()
 
-    def clean_date(self) -> date:
-        day: date = self.cleaned_data["date"]
+    def clean_date(self) -> object:
+        day = self.cleaned_data["date"]
         if not 2000 <= day.year <= 2100:
             raise ValidationError("日付は2000年から2100年までで指定してください。")
         return day
