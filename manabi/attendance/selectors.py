@@ -129,8 +129,6 @@ def class_days(school_class: SchoolClass, start: date, end: date) -> list[Day]:
     for d in schooldays.date_range(start, end):
         override = overrides.get(d)
         label = override.note if override is not None else ""
-        if not label and d.weekday() >= 5 and d not in lessons:
-            label = ""
         days.append(Day(date=d, lesson=d in lessons, label=label, closure=closed.get(d, "")))
     return days
 

@@ -41,7 +41,7 @@ from manabi.attendance.models import (
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
-from manabi.students.models import Enrolment, Student
+from manabi.students.models import Enrolment
 
 
 def _who(actor: Acting) -> Account:
@@ -588,10 +588,6 @@ def calendar_day_set(
             action="attendance.calendar.set",
             details={"date": day.isoformat(), "school_day": is_school_day, "note": note[:60]},
         )
-
-
-def student_of(student_id: int) -> Student:
-    return Student.objects.get(pk=student_id)
 
 
 def year_lock(*, actor: Acting, school_class: SchoolClass) -> list[MonthLock]:

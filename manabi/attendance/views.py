@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from manabi.access.functions import Action
 from manabi.accounts.selectors import Acting, acting_of
-from manabi.attendance import rules, schooldays, selectors, services
+from manabi.attendance import schooldays, selectors, services
 from manabi.attendance.choices import AbsenceReason, MonthState
 from manabi.attendance.forms import (
     PEN_KEYS,
@@ -230,7 +230,6 @@ def _grid_context(
         "pen_keys": {v: k for k, v in PEN_KEYS.items()},
         "today": today,
         "states": MonthState,
-        "explain": rules.explain,
     }
 
 
