@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["tests.personas", "tests.school_personas"]
+pytest_plugins = ["tests.personas", "tests.school_personas", "manabi.grades.tests.world"]
 
 
 @pytest.fixture(autouse=True)

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "manabi.access",
     "manabi.students",
     "manabi.attendance",
+    "manabi.grades",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",

@@ -1,0 +1,973 @@
+"""Writes of grades. Every one runs in a transaction and is audited.
+
+Callers fetch the 授業クラス or 学級 through ``grades.permissions`` first; the services check
+the data (the pupil takes the 授業クラス, the score is within 0–満点, the term is open for entry,
+the pupil's 指導要録 of the year is not approved or locked) and raise ``ValidationError`` with
+a Japanese message naming what is wrong and where. A refused write changes nothing.
+
+Every change of scores recomputes the pupils' 観点 and 評定 of the term and of the year at
+once, by the 評定算出ルール of the school's 年度, and stores the explanation with the result.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from manabi.accounts.models import Account
+from manabi.accounts.selectors import Acting
+from manabi.classes.models import LessonClass
+from manabi.core.audit import audit_record
+from manabi.grades import rules, selectors
+from manabi.grades.models import (
+    YEAR_TERM,
+    BehaviourItem,
+    CheckGroup,
+    CheckMark,
+    EvaluationItem,
+    GradingRule,
+    GradingSetup,
+    Narrative,
+    NarrativeKind,
+    RatingResult,
+    Score,
+    SpecialActivityItem,
+    Term,
+    TermSystem,
+    ViewpointChoice,
+    ViewpointResult,
+)
+from manabi.orgs.models import Organisation
+from manabi.students.models import LessonMembership, Student
+
+NARRATIVE_MAX = 1000
+REASON_MAX = 200
+
+
+class GradesLocked(ValidationError):
+    """The write would change a closed term or a pupil's approved or locked 指導要録 (the API
+    answers 409)."""
+
+
+def _who(actor: Acting) -> Account:
+    if actor.account is None:
+        raise ValidationError("ログインしてから操作してください。")
+    return actor.account
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules and set-up
+
+
+def shipped_rule_row(key: str) -> GradingRule:
+    """The database row of a rule shipped with manabi (made on first use)."""
+    shipped = rules.shipped_rules()
+    if key not in shipped:
+        raise ValidationError({"rule": f"規則「{key}」はありません。"})
+    rule = shipped[key]
+    row = GradingRule.objects.filter(owner=None, key=key, version=rule.version).first()
+    if row is None:
+        row, _ = GradingRule.objects.get_or_create(
+            owner=None,
+            key=key,
+            version=rule.version,
+            defaults={"name": rule.name, "data": rules.rule_as_data(rule)},
+        )
+    return row
+
+
+def rule_save(
+    *, actor: Acting, owner: Organisation, key: str, data: Mapping[str, Any]
+) -> GradingRule:
+    """Save a new version of the owner's rule ``key`` (a version is never changed)."""
+    account = _who(actor)
+    try:
+        parsed = rules.parse_rule(data)
+    except rules.RuleError as error:
+        raise ValidationError({"data": error.errors}) from error
+    with transaction.atomic():
+        last = (
+            GradingRule.objects.select_for_update()
+            .filter(owner=owner, key=key)
+            .order_by("-version")
+            .first()
+        )
+        version = (last.version if last else 0) + 1
+        body = rules.rule_as_data(parsed)
+        body["version"] = version
+        body["key"] = key
+        row = GradingRule.objects.create(
+            owner=owner, key=key, version=version, name=parsed.name, data=body, created_by=account
+        )
+        audit_record(
+            actor=actor,
+            action="grades.rule.save",
+            target=row,
+            details={"key": key, "version": version, "method": str(parsed.method)},
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class TermInput:
+    number: int
+    name: str
+    starts_on: date
+    ends_on: date
+    entry_opens_on: date | None = None
+    entry_closes_on: date | None = None
+    entry_closed: bool = False
+
+
+def default_terms(fiscal_year: int, system: str) -> list[TermInput]:
+    """The usual terms of a 年度 (the school changes the dates)."""
+    y = fiscal_year
+    if system == TermSystem.TWO:
+        return [
+            TermInput(1, "前期", date(y, 4, 1), date(y, 10, 10)),
+            TermInput(2, "後期", date(y, 10, 14), date(y + 1, 3, 31)),
+        ]
+    return [
+        TermInput(1, "1学期", date(y, 4, 1), date(y, 7, 31)),
+        TermInput(2, "2学期", date(y, 8, 1), date(y, 12, 31)),
+        TermInput(3, "3学期", date(y + 1, 1, 1), date(y + 1, 3, 31)),
+    ]
+
+
+def check_terms(terms: Sequence[TermInput], system: str, fiscal_year: int) -> None:
+    expected = 2 if system == TermSystem.TWO else 3
+    errors: list[str] = []
+    if [t.number for t in terms] != list(range(1, expected + 1)):
+        errors.append(f"学期は1から{expected}まで順に設定してください。")
+    first, last = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
+    previous_end: date | None = None
+    for t in terms:
+        where = f"{t.number}学期 ({t.name or '名称なし'})"
+        if not t.name.strip():
+            errors.append(f"{t.number}学期の名称を入力してください。")
+        if t.starts_on > t.ends_on:
+            errors.append(f"{where}: 終了日は開始日以降にしてください。")
+        if t.starts_on < first or t.ends_on > last:
+            errors.append(
+                f"{where}: 日付は{fiscal_year}年度 (4月1日〜翌年3月31日) の中にしてください。"
+            )
+        if previous_end is not None and t.starts_on <= previous_end:
+            errors.append(f"{where}: 前の学期と期間が重なっています。")
+        if t.entry_opens_on and t.entry_closes_on and t.entry_opens_on > t.entry_closes_on:
+            errors.append(f"{where}: 入力終了日は入力開始日以降にしてください。")
+        previous_end = t.ends_on
+    if errors:
+        raise ValidationError(errors)
+
+
+def setup_save(
+    *,
+    actor: Acting,
+    school: Organisation,
+    fiscal_year: int,
+    term_system: str,
+    rule: GradingRule,
+    terms: Sequence[TermInput] | None = None,
+) -> GradingSetup:
+    """成績処理設定 and 入力制限設定 of a school's 年度 (created or replaced)."""
+    _who(actor)
+    if term_system not in TermSystem.values:
+        raise ValidationError({"term_system": "学期の区分を選んでください。"})
+    if rule.owner_id not in (None, school.pk) and not _owner_above(rule, school):
+        raise ValidationError({"rule": "この学校では使えない規則です。"})
+    chosen = list(terms) if terms is not None else default_terms(fiscal_year, term_system)
+    check_terms(chosen, term_system, fiscal_year)
+    with transaction.atomic():
+        setup, created = GradingSetup.objects.select_for_update().get_or_create(
+            school=school,
+            fiscal_year=fiscal_year,
+            defaults={"term_system": term_system, "rule": rule},
+        )
+        changed_rule = not created and setup.rule_id != rule.pk
+        setup.term_system = term_system
+        setup.rule = rule
+        setup.save()
+        setup.terms.exclude(number__in=[t.number for t in chosen]).delete()
+        for t in chosen:
+            Term.objects.update_or_create(
+                setup=setup,
+                number=t.number,
+                defaults={
+                    "name": t.name.strip(),
+                    "starts_on": t.starts_on,
+                    "ends_on": t.ends_on,
+                    "entry_opens_on": t.entry_opens_on,
+                    "entry_closes_on": t.entry_closes_on,
+                    "entry_closed": t.entry_closed,
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="grades.setup.save",
+            target=setup,
+            details={
+                "fiscal_year": fiscal_year,
+                "term_system": term_system,
+                "rule": f"{rule.key} v{rule.version}",
+                "terms": [
+                    {
+                        "number": t.number,
+                        "entry": [str(t.entry_opens_on or ""), str(t.entry_closes_on or "")],
+                        "closed": t.entry_closed,
+                    }
+                    for t in chosen
+                ],
+            },
+        )
+        if changed_rule:
+            lesson_ids = list(
+                LessonClass.objects.filter(
+                    school=school, fiscal_year=fiscal_year, is_provisional=False
+                ).values_list("pk", flat=True)
+            )
+            transaction.on_commit(lambda: recompute_lessons(lesson_ids))
+    return setup
+
+
+def rule_choices(school: Organisation) -> list[GradingRule]:
+    """The rules a school may choose: the shipped ones, and the latest version of each rule
+    kept by the school or a board above it."""
+    from manabi.orgs.selectors import ancestors
+
+    shipped = [shipped_rule_row(key) for key in sorted(rules.shipped_rules())]
+    owners = [school.pk, *(org.pk for org in ancestors(school))]
+    latest: dict[tuple[int | None, str], GradingRule] = {}
+    for row in GradingRule.objects.filter(owner_id__in=owners).order_by("version"):
+        latest[(row.owner_id, row.key)] = row
+    return shipped + sorted(latest.values(), key=lambda r: (r.name, r.pk))
+
+
+def terms_as_input(terms: Iterable[Term]) -> list[TermInput]:
+    return [
+        TermInput(
+            number=t.number,
+            name=t.name,
+            starts_on=t.starts_on,
+            ends_on=t.ends_on,
+            entry_opens_on=t.entry_opens_on,
+            entry_closes_on=t.entry_closes_on,
+            entry_closed=t.entry_closed,
+        )
+        for t in terms
+    ]
+
+
+def _owner_above(rule: GradingRule, school: Organisation) -> bool:
+    from manabi.orgs.selectors import ancestors
+
+    return any(org.pk == rule.owner_id for org in ancestors(school))
+
+
+# ---------------------------------------------------------------------------------------------
+# 評価項目
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    name: str
+    viewpoint: str
+    max_score: Decimal
+    weight: Decimal = Decimal("1")
+    kind: str = EvaluationItem.Kind.TEST
+    order: int = 0
+
+
+def _require_setup(lesson: LessonClass) -> GradingSetup:
+    setup = selectors.setup_of(lesson.school_id, lesson.fiscal_year)
+    if setup is None:
+        raise ValidationError(
+            f"{lesson.fiscal_year}年度の成績処理設定がありません。管理職に設定を依頼してください。"
+        )
+    return setup
+
+
+def _require_term(setup: GradingSetup, term: int) -> Term:
+    found = setup.terms.filter(number=term).first()
+    if found is None:
+        raise ValidationError({"term": f"{term}学期は成績処理設定にありません。"})
+    return found
+
+
+def _require_entry_open(setup: GradingSetup, term: int) -> Term:
+    found = _require_term(setup, term)
+    open_, message = selectors.entry_state(found, _today())
+    if not open_:
+        raise GradesLocked(message)
+    return found
+
+
+def check_item(data: ItemInput) -> None:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "評価項目名を入力してください。"
+    elif len(data.name.strip()) > 60:
+        errors["name"] = "評価項目名は60文字以内で入力してください。"
+    if data.viewpoint not in ViewpointChoice.values:
+        errors["viewpoint"] = "観点を選んでください。"
+    if not (Decimal("0.1") <= data.max_score <= Decimal("1000")):
+        errors["max_score"] = "満点は0.1から1000までの数で入力してください。"
+    if not (Decimal("0.01") <= data.weight <= Decimal("10")):
+        errors["weight"] = "重みは0.01から10までの数で入力してください。"
+    if data.kind not in EvaluationItem.Kind.values:
+        errors["kind"] = "種類を選んでください。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def item_save(
+    *,
+    actor: Acting,
+    lesson: LessonClass,
+    term: int,
+    data: ItemInput,
+    item: EvaluationItem | None = None,
+) -> EvaluationItem:
+    """Add a 評価項目 to the 授業クラス's term, or change one (its scores are kept; a lower
+    満点 than a score already entered is refused)."""
+    _who(actor)
+    check_item(data)
+    setup = _require_setup(lesson)
+    _require_entry_open(setup, term)
+    name = data.name.strip()
+    with transaction.atomic():
+        same = EvaluationItem.objects.filter(lesson_class=lesson, term=term, name=name)
+        if item is not None:
+            same = same.exclude(pk=item.pk)
+        if same.exists():
+            raise ValidationError({"name": f"「{name}」は{term}学期にもうあります。"})
+        if item is not None:
+            top = (
+                Score.objects.filter(item=item, value__gt=data.max_score).order_by("-value").first()
+            )
+            if top is not None:
+                raise ValidationError(
+                    {"max_score": f"満点より高い素点 ({top.value}点) がすでに入力されています。"}
+                )
+        fields = {
+            "name": name,
+            "viewpoint": data.viewpoint,
+            "max_score": data.max_score,
+            "weight": data.weight,
+            "kind": data.kind,
+            "order": data.order,
+        }
+        if item is None:
+            item = EvaluationItem.objects.create(lesson_class=lesson, term=term, **fields)
+            action = "grades.item.create"
+        else:
+            for key, value in fields.items():
+                setattr(item, key, value)
+            item.save()
+            action = "grades.item.update"
+        audit_record(
+            actor=actor,
+            action=action,
+            target=item,
+            details={k: str(v) for k, v in fields.items()} | {"term": term},
+        )
+        lesson_id = lesson.pk
+        transaction.on_commit(lambda: recompute_lessons([lesson_id], terms=(term,)))
+    return item
+
+
+def item_delete(*, actor: Acting, item: EvaluationItem) -> int:
+    """Remove a 評価項目 and its scores (the page asks first). Returns how many scores went."""
+    _who(actor)
+    setup = _require_setup(item.lesson_class)
+    _require_entry_open(setup, item.term)
+    with transaction.atomic():
+        locked = selectors.locked_students(
+            item.lesson_class.school_id,
+            item.lesson_class.fiscal_year,
+            Score.objects.filter(item=item).values_list("student_id", flat=True),
+        )
+        if locked:
+            raise GradesLocked("指導要録が承認・確定された児童生徒の素点があるため削除できません。")
+        count = Score.objects.filter(item=item).count()
+        audit_record(
+            actor=actor,
+            action="grades.item.delete",
+            target=item,
+            details={"name": item.name, "term": item.term, "scores": count},
+        )
+        lesson_id, term = item.lesson_class_id, item.term
+        item.delete()
+        transaction.on_commit(lambda: recompute_lessons([lesson_id], terms=(term,)))
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# 素点
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One cell of the grid: a score, 欠 (excused) or empty (removes the score)."""
+
+    item_id: int
+    student_id: int
+    value: str  # as typed: "78", "78.5", "欠" / "-", or ""
+
+
+EXCUSED_WORDS = frozenset({"欠", "-", "ー", "－", "/", "／", "excused"})
+
+
+def parse_score(text: str, max_score: Decimal) -> tuple[Decimal | None, bool]:
+    """The typed cell as (value, excused); ``ValueError`` with the Japanese reason (pure)."""
+    raw = text.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if raw == "":
+        return None, False
+    if raw in EXCUSED_WORDS:
+        return None, True
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"「{text}」は数ではありません (欠席等は「欠」)。") from None
+    if not value.is_finite():
+        raise ValueError(f"「{text}」は数ではありません。")
+    if value < 0:
+        raise ValueError("素点は0以上で入力してください。")
+    if value > max_score:
+        raise ValueError(f"満点 ({max_score.normalize():f}点) を超えています。")
+    if value != value.quantize(Decimal("0.1")):
+        raise ValueError("素点は小数第1位までで入力してください。")
+    return value, False
+
+
+@dataclass
+class SaveResult:
+    saved: int
+    student_ids: set[int]
+
+
+def scores_save(
+    *, actor: Acting, lesson: LessonClass, term: int, changes: Sequence[ScoreChange]
+) -> SaveResult:
+    """Save cells of a 授業クラス's score grid, all or nothing: each bad cell is reported with its
+    pupil and 評価項目. Then the pupils' 観点 and 評定 (the term's and the year's) are computed."""
+    account = _who(actor)
+    setup = _require_setup(lesson)
+    _require_entry_open(setup, term)
+    items = {i.pk: i for i in EvaluationItem.objects.filter(lesson_class=lesson, term=term)}
+    members = {
+        m.student_id: m.student
+        for m in LessonMembership.objects.filter(lesson_class=lesson).select_related("student")
+    }
+    errors: list[str] = []
+    parsed: list[tuple[EvaluationItem, Student, Decimal | None, bool, bool]] = []
+    for n, change in enumerate(changes, start=1):
+        item = items.get(change.item_id)
+        student = members.get(change.student_id)
+        if item is None:
+            errors.append(f"{n}件目: この授業クラスの{term}学期の評価項目ではありません。")
+            continue
+        if student is None:
+            errors.append(f"{n}件目: この授業クラスの児童生徒ではありません。")
+            continue
+        try:
+            value, excused = parse_score(change.value, item.max_score)
+        except ValueError as error:
+            errors.append(
+                f"{student.family_name} {student.given_name}さんの「{item.name}」: {error}"
+            )
+            continue
+        parsed.append((item, student, value, excused, change.value.strip() == ""))
+    if errors:
+        raise ValidationError(errors)
+    touched = {student.pk for _, student, _, _, _ in parsed}
+    with transaction.atomic():
+        locked = selectors.locked_students(lesson.school_id, lesson.fiscal_year, touched)
+        if locked:
+            names = sorted(f"{members[s].family_name} {members[s].given_name}" for s in locked)
+            raise GradesLocked(
+                f"指導要録が承認・確定されているため変更できません: {'、'.join(names)}"
+            )
+        existing = {
+            (s.item_id, s.student_id): s
+            for s in Score.objects.select_for_update().filter(
+                item_id__in=[i.pk for i, *_ in parsed], student_id__in=touched
+            )
+        }
+        saved = 0
+        for item, student, value, excused, empty in parsed:
+            current = existing.get((item.pk, student.pk))
+            if empty:
+                if current is not None:
+                    current.delete()
+                    saved += 1
+                continue
+            if current is None:
+                Score.objects.create(
+                    item=item, student=student, value=value, excused=excused, updated_by=account
+                )
+                saved += 1
+            elif current.value != value or current.excused != excused:
+                current.value, current.excused, current.updated_by = value, excused, account
+                current.save(update_fields=["value", "excused", "updated_by", "updated_at"])
+                saved += 1
+        recompute_lessons([lesson.pk], terms=(term,), student_ids=touched)
+        audit_record(
+            actor=actor,
+            action="grades.scores.save",
+            target=lesson,
+            details={
+                "term": term,
+                "cells": [
+                    [i.pk, s.pk, "欠" if ex else (str(v) if v is not None else "")]
+                    for i, s, v, ex, _ in parsed
+                ],
+            },
+        )
+    return SaveResult(saved=saved, student_ids=touched)
+
+
+# ---------------------------------------------------------------------------------------------
+# 観点 and 評定: computation
+
+
+def _item_score(item: EvaluationItem, score: Score | None) -> rules.ItemScore:
+    return rules.ItemScore(
+        name=item.name,
+        viewpoint=rules.Viewpoint(item.viewpoint),
+        score=score.value if score is not None else None,
+        max_score=item.max_score,
+        weight=item.weight,
+        excused=score.excused if score is not None else False,
+    )
+
+
+def recompute_lessons(
+    lesson_ids: Iterable[int],
+    *,
+    terms: Iterable[int] | None = None,
+    student_ids: Iterable[int] | None = None,
+) -> int:
+    """Compute and store the 観点 and 評定 of the 授業クラス's pupils for the given terms (all
+    when none) and always for the year (学年末, from every term's items). Entered marks and
+    values are kept; the rule's result and explanation are stored beside them. Returns the rows
+    written. Reads everything in a few queries per 授業クラス batch."""
+    lessons = list(LessonClass.objects.filter(pk__in=list(lesson_ids)).select_related("school"))
+    if not lessons:
+        return 0
+    only = set(student_ids) if student_ids is not None else None
+    wanted_terms = set(terms) if terms is not None else None
+    written = 0
+    by_year: dict[tuple[int, int], list[LessonClass]] = defaultdict(list)
+    for lesson in lessons:
+        by_year[(lesson.school_id, lesson.fiscal_year)].append(lesson)
+    for (school_id, fiscal_year), group in by_year.items():
+        setup = selectors.setup_of(school_id, fiscal_year)
+        if setup is None:
+            continue
+        rule = selectors.parsed_rule(setup.rule)
+        term_numbers = sorted(setup.terms.values_list("number", flat=True))
+        written += _recompute_group(group, setup, rule, term_numbers, wanted_terms, only)
+    return written
+
+
+def _recompute_group(
+    lessons: list[LessonClass],
+    setup: GradingSetup,
+    rule: rules.Rule,
+    term_numbers: list[int],
+    wanted_terms: set[int] | None,
+    only: set[int] | None,
+) -> int:
+    lesson_ids = [lc.pk for lc in lessons]
+    members: dict[int, list[int]] = defaultdict(list)
+    memberships = LessonMembership.objects.filter(lesson_class_id__in=lesson_ids)
+    if only is not None:
+        memberships = memberships.filter(student_id__in=only)
+    for lesson_id, sid in memberships.values_list("lesson_class_id", "student_id"):
+        members[lesson_id].append(sid)
+    all_students = {sid for sids in members.values() for sid in sids}
+    if not all_students:
+        return 0
+    school = lessons[0].school
+    grades = dict(selectors.enrolment_grades(school.pk, setup.fiscal_year, all_students))
+    items: dict[int, list[EvaluationItem]] = defaultdict(list)
+    for item in EvaluationItem.objects.filter(lesson_class_id__in=lesson_ids):
+        items[item.lesson_class_id].append(item)
+    scores: dict[tuple[int, int], Score] = {}
+    for s in Score.objects.filter(
+        item__lesson_class_id__in=lesson_ids, student_id__in=all_students
+    ):
+        scores[(s.item_id, s.student_id)] = s
+    vp_rows: dict[tuple[int, int, int, str], ViewpointResult] = {
+        (v.lesson_class_id, v.student_id, v.term, v.viewpoint): v
+        for v in ViewpointResult.objects.filter(
+            lesson_class_id__in=lesson_ids, student_id__in=all_students
+        )
+    }
+    rating_rows: dict[tuple[int, int, int], RatingResult] = {
+        (r.lesson_class_id, r.student_id, r.term): r
+        for r in RatingResult.objects.filter(
+            lesson_class_id__in=lesson_ids, student_id__in=all_students
+        )
+    }
+    terms = [t for t in term_numbers if wanted_terms is None or t in wanted_terms]
+    new_vps: list[ViewpointResult] = []
+    changed_vps: list[ViewpointResult] = []
+    new_ratings: list[RatingResult] = []
+    changed_ratings: list[RatingResult] = []
+    for lesson in lessons:
+        for sid in members.get(lesson.pk, ()):
+            grade = grades.get(sid, lesson.grade or 1)
+            scale = selectors.scale_of(school, grade)
+            for term in [*terms, YEAR_TERM]:
+                term_items = [i for i in items[lesson.pk] if term == YEAR_TERM or i.term == term]
+                item_scores = [_item_score(i, scores.get((i.pk, sid))) for i in term_items]
+                outcomes = {
+                    vp: rules.viewpoint_from_scores(item_scores, vp, rule)
+                    for vp in rules.VIEWPOINTS
+                }
+                marks: dict[rules.Viewpoint, rules.Mark | None] = {}
+                for vp, outcome in outcomes.items():
+                    key = (lesson.pk, sid, term, str(vp))
+                    row = vp_rows.get(key)
+                    computed = outcome.mark or ""
+                    if row is None:
+                        if computed or outcome.explanation:
+                            new_vps.append(
+                                ViewpointResult(
+                                    lesson_class_id=lesson.pk,
+                                    student_id=sid,
+                                    term=term,
+                                    viewpoint=str(vp),
+                                    computed=computed,
+                                    explanation=outcome.explanation[:300],
+                                )
+                            )
+                        marks[vp] = outcome.mark
+                    else:
+                        if row.computed != computed or row.explanation != outcome.explanation[:300]:
+                            row.computed = computed
+                            row.explanation = outcome.explanation[:300]
+                            changed_vps.append(row)
+                        mark = row.entered or computed
+                        marks[vp] = mark if mark in ("A", "B", "C") else None  # type: ignore[assignment]
+                average = rules.weighted_percent(item_scores)
+                rating = rules.rating_of(marks, rule, scale, average_percent=average)
+                rkey = (lesson.pk, sid, term)
+                rrow = rating_rows.get(rkey)
+                warnings = list(rating.warnings)
+                if rrow is None:
+                    new_ratings.append(
+                        RatingResult(
+                            lesson_class_id=lesson.pk,
+                            student_id=sid,
+                            term=term,
+                            computed=rating.value,
+                            explanation=rating.explanation[:300],
+                            warnings=warnings,
+                            rule_id=setup.rule_id,
+                        )
+                    )
+                elif (
+                    rrow.computed != rating.value
+                    or rrow.explanation != rating.explanation[:300]
+                    or rrow.warnings != warnings
+                    or rrow.rule_id != setup.rule_id
+                ):
+                    rrow.computed = rating.value
+                    rrow.explanation = rating.explanation[:300]
+                    rrow.warnings = warnings
+                    rrow.rule_id = setup.rule_id
+                    changed_ratings.append(rrow)
+    with transaction.atomic():
+        ViewpointResult.objects.bulk_create(new_vps, batch_size=2000)
+        ViewpointResult.objects.bulk_update(
+            changed_vps, ["computed", "explanation", "updated_at"], batch_size=2000
+        )
+        RatingResult.objects.bulk_create(new_ratings, batch_size=2000)
+        RatingResult.objects.bulk_update(
+            changed_ratings,
+            ["computed", "explanation", "warnings", "rule", "updated_at"],
+            batch_size=2000,
+        )
+    return len(new_vps) + len(changed_vps) + len(new_ratings) + len(changed_ratings)
+
+
+# ---------------------------------------------------------------------------------------------
+# 観点 and 評定: entered by hand
+
+
+def _require_member(lesson: LessonClass, student_id: int) -> Student:
+    membership = (
+        LessonMembership.objects.filter(lesson_class=lesson, student_id=student_id)
+        .select_related("student")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError("この授業クラスの児童生徒ではありません。")
+    return membership.student
+
+
+def _require_results_open(lesson: LessonClass, student: Student, term: int) -> None:
+    setup = _require_setup(lesson)
+    if term != YEAR_TERM:
+        _require_entry_open(setup, term)
+    if selectors.locked_students(lesson.school_id, lesson.fiscal_year, [student.pk]):
+        raise GradesLocked("指導要録が承認・確定されているため変更できません。")
+
+
+def _check_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "算出結果と違う値にする理由を入力してください。"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"理由は{REASON_MAX}文字以内で入力してください。"})
+    return reason
+
+
+def viewpoint_set(
+    *,
+    actor: Acting,
+    lesson: LessonClass,
+    student_id: int,
+    term: int,
+    viewpoint: str,
+    mark: str,
+    reason: str = "",
+) -> ViewpointResult:
+    """Enter a pupil's 観点 by hand (``mark`` "" goes back to the computed one). A mark that
+    differs from the computed one needs a reason; it is audited and the 評定 recomputed."""
+    account = _who(actor)
+    if viewpoint not in ViewpointChoice.values:
+        raise ValidationError({"viewpoint": "観点を選んでください。"})
+    if mark not in ("", "A", "B", "C"):
+        raise ValidationError({"mark": "観点の評価は A・B・C のどれかです。"})
+    if term not in (0, 1, 2, 3):
+        raise ValidationError({"term": "学期が正しくありません。"})
+    student = _require_member(lesson, student_id)
+    with transaction.atomic():
+        _require_results_open(lesson, student, term)
+        row, _ = ViewpointResult.objects.select_for_update().get_or_create(
+            lesson_class=lesson, student=student, term=term, viewpoint=viewpoint
+        )
+        if mark and mark != row.computed:
+            row.reason = _check_reason(reason)
+        else:
+            row.reason = reason.strip()[:REASON_MAX] if mark else ""
+        before = row.mark
+        row.entered = mark
+        row.updated_by = account
+        row.save()
+        audit_record(
+            actor=actor,
+            action="grades.viewpoint.set",
+            target=row,
+            subject=student,
+            details={
+                "term": term,
+                "viewpoint": viewpoint,
+                "before": before,
+                "after": row.mark,
+                "computed": row.computed,
+                "reason": row.reason,
+            },
+        )
+        recompute_lessons([lesson.pk], terms=[term] if term else (), student_ids=[student.pk])
+    return row
+
+
+def rating_set(
+    *,
+    actor: Acting,
+    lesson: LessonClass,
+    student_id: int,
+    term: int,
+    value: int | None,
+    reason: str = "",
+) -> RatingResult:
+    """Override a pupil's 評定 (``None`` goes back to the computed one). An override always
+    needs a reason and is audited with the computed value and its explanation."""
+    account = _who(actor)
+    if term not in (0, 1, 2, 3):
+        raise ValidationError({"term": "学期が正しくありません。"})
+    student = _require_member(lesson, student_id)
+    grade = selectors.enrolment_grades(lesson.school_id, lesson.fiscal_year, [student.pk]).get(
+        student.pk, lesson.grade or 1
+    )
+    scale = selectors.scale_of(lesson.school, grade)
+    top = {rules.Scale.FIVE: 5, rules.Scale.THREE: 3}.get(scale)
+    if value is not None:
+        if top is None:
+            raise ValidationError({"value": "この学年は評定を付けません。"})
+        if not 1 <= value <= top:
+            raise ValidationError({"value": f"評定は1から{top}までで入力してください。"})
+    with transaction.atomic():
+        _require_results_open(lesson, student, term)
+        row, _ = RatingResult.objects.select_for_update().get_or_create(
+            lesson_class=lesson, student=student, term=term
+        )
+        before = row.value
+        if value is None:
+            row.entered, row.reason = None, ""
+        else:
+            row.reason = _check_reason(reason)
+            row.entered = value
+        row.updated_by = account
+        row.save()
+        audit_record(
+            actor=actor,
+            action="grades.rating.override" if value is not None else "grades.rating.clear",
+            target=row,
+            subject=student,
+            details={
+                "term": term,
+                "before": before,
+                "after": row.value,
+                "computed": row.computed,
+                "explanation": row.explanation,
+                "reason": row.reason,
+            },
+        )
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# 所見 and the ○ records (per 学級)
+
+
+def _require_year_open(school_id: int, fiscal_year: int, student: Student) -> None:
+    if selectors.locked_students(school_id, fiscal_year, [student.pk]):
+        raise GradesLocked("指導要録が承認・確定されているため変更できません。")
+
+
+def narrative_save(
+    *,
+    actor: Acting,
+    school_id: int,
+    fiscal_year: int,
+    student: Student,
+    term: int,
+    kind: str,
+    text: str,
+    max_length: int = NARRATIVE_MAX,
+) -> Narrative | None:
+    """Save a 所見 (or 道徳, 総合的な学習の時間 …) of a pupil; an empty text removes it."""
+    account = _who(actor)
+    if kind not in NarrativeKind.values:
+        raise ValidationError({"kind": "種類が正しくありません。"})
+    if term not in (0, 1, 2, 3):
+        raise ValidationError({"term": "学期が正しくありません。"})
+    text = text.replace("\r\n", "\n").strip()
+    label = NarrativeKind(kind).label
+    if len(text) > max_length:
+        raise ValidationError(
+            {"text": f"{label}は{max_length}文字以内で入力してください (いま{len(text)}文字)。"}
+        )
+    with transaction.atomic():
+        _require_year_open(school_id, fiscal_year, student)
+        row = (
+            Narrative.objects.select_for_update()
+            .filter(
+                student=student, school_id=school_id, fiscal_year=fiscal_year, term=term, kind=kind
+            )
+            .first()
+        )
+        if not text:
+            if row is not None:
+                audit_record(
+                    actor=actor,
+                    action="grades.narrative.delete",
+                    target=row,
+                    subject=student,
+                    details={"kind": kind, "term": term},
+                )
+                row.delete()
+            return None
+        if row is None:
+            row = Narrative(
+                student=student, school_id=school_id, fiscal_year=fiscal_year, term=term, kind=kind
+            )
+        elif row.text == text:
+            return row
+        row.text = text
+        row.updated_by = account
+        row.save()
+        audit_record(
+            actor=actor,
+            action="grades.narrative.save",
+            target=row,
+            subject=student,
+            details={"kind": kind, "term": term, "length": len(text)},
+        )
+    return row
+
+
+CHECK_ITEMS: dict[str, frozenset[str]] = {
+    CheckGroup.BEHAVIOUR: frozenset(BehaviourItem.values),
+    CheckGroup.SPECIAL_ACTIVITIES: frozenset(SpecialActivityItem.values),
+}
+
+
+def checks_save(
+    *,
+    actor: Acting,
+    school_id: int,
+    fiscal_year: int,
+    student: Student,
+    term: int,
+    group: str,
+    items: Iterable[str],
+) -> set[str]:
+    """Set the ○ of 行動の記録 or 特別活動の記録 of a pupil and term to exactly ``items``."""
+    account = _who(actor)
+    if group not in CHECK_ITEMS:
+        raise ValidationError({"group": "記録の種類が正しくありません。"})
+    wanted = set(items)
+    unknown = wanted - CHECK_ITEMS[group]
+    if unknown:
+        raise ValidationError({"items": f"項目が正しくありません: {', '.join(sorted(unknown))}"})
+    if term not in (0, 1, 2, 3):
+        raise ValidationError({"term": "学期が正しくありません。"})
+    with transaction.atomic():
+        _require_year_open(school_id, fiscal_year, student)
+        rows = CheckMark.objects.select_for_update().filter(
+            student=student, school_id=school_id, fiscal_year=fiscal_year, term=term, group=group
+        )
+        have = {r.item for r in rows}
+        if have == wanted:
+            return have
+        rows.exclude(item__in=wanted).delete()
+        CheckMark.objects.bulk_create(
+            [
+                CheckMark(
+                    student=student,
+                    school_id=school_id,
+                    fiscal_year=fiscal_year,
+                    term=term,
+                    group=group,
+                    item=item,
+                    updated_by=account,
+                )
+                for item in sorted(wanted - have)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="grades.checks.save",
+            target=student,
+            subject=student,
+            details={"group": group, "term": term, "items": sorted(wanted)},
+        )
+    return wanted
