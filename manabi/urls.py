@@ -27,6 +27,9 @@ urlpatterns = [
     path("attendance/reports/", include("manabi.attendance.report_urls")),
     path("attendance/lessons/", include("manabi.attendance.lesson_urls")),
     path("guardian/", include("manabi.attendance.guardian_urls")),
+    path("grades/", include("manabi.grades.urls")),
+    path("grades/report-cards/", include("manabi.grades.report_card_urls")),
+    path("grades/records/", include("manabi.grades.cumulative_urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

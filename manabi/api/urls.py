@@ -6,6 +6,7 @@ from manabi.access import api as access_api
 from manabi.accounts import api as accounts_api
 from manabi.attendance import api as attendance_api
 from manabi.eligibility import api as eligibility_api
+from manabi.grades import api as grades_api
 from manabi.indicators import api as indicators_api
 from manabi.records import api as records_api
 from manabi.students import api as students_api
@@ -183,5 +184,31 @@ urlpatterns = [
         "attendance/notices/<id:notice_id>/dismiss/",
         attendance_api.BookNoticeDismissView.as_view(),
         name="attendance_notice_dismiss",
+    ),
+    # 成績 (grades): scores, 観点 and 評定 of a 授業クラス, 所見等 of a 学級.
+    path(
+        "grades/lessons/<id:lesson_id>/scores/",
+        grades_api.GradesScoresView.as_view(),
+        name="grades_scores",
+    ),
+    path(
+        "grades/lessons/<id:lesson_id>/results/",
+        grades_api.GradesResultsView.as_view(),
+        name="grades_results",
+    ),
+    path(
+        "grades/lessons/<id:lesson_id>/results/<id:student_id>/",
+        grades_api.GradesResultView.as_view(),
+        name="grades_result",
+    ),
+    path(
+        "grades/classes/<id:class_id>/narratives/",
+        grades_api.GradesNarrativesView.as_view(),
+        name="grades_narratives",
+    ),
+    path(
+        "grades/classes/<id:class_id>/records/",
+        grades_api.GradesRecordsView.as_view(),
+        name="grades_records",
     ),
 ]

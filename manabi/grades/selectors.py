@@ -135,6 +135,14 @@ class ScoreGrid:
     by_viewpoint: dict[str, list[EvaluationItem]] = field(default_factory=dict)
 
 
+VIEWPOINT_ORDER = {str(vp): i for i, vp in enumerate(rules.VIEWPOINTS)}
+
+
+def item_order(item: EvaluationItem) -> tuple[int, int, int]:
+    """評価項目 in the order of the 観点 (知識・技能, 思考・判断・表現, 態度), then their own."""
+    return (VIEWPOINT_ORDER.get(item.viewpoint, 9), item.order, item.pk)
+
+
 def entry_state(term: Term | None, today: date) -> tuple[bool, str]:
     """Whether a term's scores and results can be entered today, and why not (入力制限設定)."""
     if term is None:
@@ -168,10 +176,9 @@ def score_grid(lesson: LessonClass, term: int, *, today: date) -> ScoreGrid:
     """A 授業クラス's term: pupils × 評価項目 with the scores, the 観点 and 評定 (seven queries)."""
     setup = setup_of(lesson.school_id, lesson.fiscal_year)
     terms = terms_of(setup)
-    items = list(
-        EvaluationItem.objects.filter(lesson_class=lesson, term=term).order_by(
-            "viewpoint", "order", "pk"
-        )
+    items = sorted(
+        EvaluationItem.objects.filter(lesson_class=lesson, term=term),
+        key=item_order,
     )
     members = lesson_members(lesson)
     ids = [m.student.pk for m in members]

@@ -11,6 +11,7 @@ once, by the 評定算出ルール of the school's 年度, and stores the explan
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from manabi.accounts.models import Account
@@ -352,6 +353,21 @@ def item_save(
             same = same.exclude(pk=item.pk)
         if same.exists():
             raise ValidationError({"name": f"「{name}」は{term}学期にもうあります。"})
+        if item is not None and (item.max_score, item.weight, item.viewpoint) != (
+            data.max_score,
+            data.weight,
+            data.viewpoint,
+        ):
+            # Changing how the item counts would change closed pupils' results.
+            locked = selectors.locked_students(
+                lesson.school_id,
+                lesson.fiscal_year,
+                Score.objects.filter(item=item).values_list("student_id", flat=True),
+            )
+            if locked:
+                raise GradesLocked(
+                    "指導要録が承認・確定された児童生徒の素点があるため、満点・重み・観点は変更できません。"
+                )
         if item is not None:
             top = (
                 Score.objects.filter(item=item, value__gt=data.max_score).order_by("-value").first()
@@ -472,7 +488,12 @@ def scores_save(
     }
     errors: list[str] = []
     parsed: list[tuple[EvaluationItem, Student, Decimal | None, bool, bool]] = []
+    seen: set[tuple[int, int]] = set()
     for n, change in enumerate(changes, start=1):
+        if (change.item_id, change.student_id) in seen:
+            errors.append(f"{n}件目: 同じ児童生徒と評価項目の組み合わせが2回あります。")
+            continue
+        seen.add((change.item_id, change.student_id))
         item = items.get(change.item_id)
         student = members.get(change.student_id)
         if item is None:
@@ -590,6 +611,10 @@ def _recompute_group(
     wanted_terms: set[int] | None,
     only: set[int] | None,
 ) -> int:
+    """One school's 年度: read plain values (no model instances), compute, and write only the
+    rows whose result changed, as upserts that leave the entered marks and reasons alone.
+    Pupils whose 指導要録 is approved or locked keep their results as they were."""
+    school = lessons[0].school
     lesson_ids = [lc.pk for lc in lessons]
     members: dict[int, list[int]] = defaultdict(list)
     memberships = LessonMembership.objects.filter(lesson_class_id__in=lesson_ids)
@@ -600,109 +625,194 @@ def _recompute_group(
     all_students = {sid for sids in members.values() for sid in sids}
     if not all_students:
         return 0
-    school = lessons[0].school
-    grades = dict(selectors.enrolment_grades(school.pk, setup.fiscal_year, all_students))
-    items: dict[int, list[EvaluationItem]] = defaultdict(list)
-    for item in EvaluationItem.objects.filter(lesson_class_id__in=lesson_ids):
-        items[item.lesson_class_id].append(item)
-    scores: dict[tuple[int, int], Score] = {}
-    for s in Score.objects.filter(
-        item__lesson_class_id__in=lesson_ids, student_id__in=all_students
-    ):
-        scores[(s.item_id, s.student_id)] = s
-    vp_rows: dict[tuple[int, int, int, str], ViewpointResult] = {
-        (v.lesson_class_id, v.student_id, v.term, v.viewpoint): v
-        for v in ViewpointResult.objects.filter(
+    closed = selectors.locked_students(school.pk, setup.fiscal_year, all_students)
+    grades = selectors.enrolment_grades(school.pk, setup.fiscal_year, all_students)
+    items: dict[int, list[tuple[int, int, rules.Viewpoint, str, Decimal, Decimal]]] = defaultdict(
+        list
+    )
+    for pk, lesson_id, term, viewpoint, name, top, weight in EvaluationItem.objects.filter(
+        lesson_class_id__in=lesson_ids
+    ).values_list("pk", "lesson_class_id", "term", "viewpoint", "name", "max_score", "weight"):
+        items[lesson_id].append((pk, term, rules.Viewpoint(viewpoint), name, top, weight))
+    scores: dict[tuple[int, int], tuple[Decimal | None, bool]] = {
+        (item_id, sid): (value, excused)
+        for item_id, sid, value, excused in Score.objects.filter(
+            item__lesson_class_id__in=lesson_ids, student_id__in=all_students
+        ).values_list("item_id", "student_id", "value", "excused")
+    }
+    vp_rows: dict[tuple[int, int, int, str], tuple[str, str, str]] = {
+        (lc, sid, term, vp): (computed, explanation, entered)
+        for lc, sid, term, vp, computed, explanation, entered in ViewpointResult.objects.filter(
             lesson_class_id__in=lesson_ids, student_id__in=all_students
+        ).values_list(
+            "lesson_class_id",
+            "student_id",
+            "term",
+            "viewpoint",
+            "computed",
+            "explanation",
+            "entered",
         )
     }
-    rating_rows: dict[tuple[int, int, int], RatingResult] = {
-        (r.lesson_class_id, r.student_id, r.term): r
-        for r in RatingResult.objects.filter(
+    rating_rows: dict[tuple[int, int, int], tuple[Any, ...]] = {
+        (lc, sid, term): tuple(rest)
+        for lc, sid, term, *rest in RatingResult.objects.filter(
             lesson_class_id__in=lesson_ids, student_id__in=all_students
+        ).values_list(
+            "lesson_class_id",
+            "student_id",
+            "term",
+            "computed",
+            "explanation",
+            "warnings",
+            "rule_id",
         )
     }
     terms = [t for t in term_numbers if wanted_terms is None or t in wanted_terms]
-    new_vps: list[ViewpointResult] = []
-    changed_vps: list[ViewpointResult] = []
-    new_ratings: list[RatingResult] = []
-    changed_ratings: list[RatingResult] = []
+    vp_out: list[ViewpointResult] = []
+    rating_out: list[RatingResult] = []
     for lesson in lessons:
+        lesson_items = items[lesson.pk]
         for sid in members.get(lesson.pk, ()):
-            grade = grades.get(sid, lesson.grade or 1)
-            scale = selectors.scale_of(school, grade)
+            if sid in closed:
+                continue
+            scale = selectors.scale_of(school, grades.get(sid, lesson.grade or 1))
+            own: list[tuple[int, rules.ItemScore]] = []
+            for pk, term, viewpoint, name, top, weight in lesson_items:
+                value, excused = scores.get((pk, sid), (None, False))
+                own.append(
+                    (
+                        term,
+                        rules.ItemScore(
+                            name=name,
+                            viewpoint=viewpoint,
+                            score=value,
+                            max_score=top,
+                            weight=weight,
+                            excused=excused,
+                        ),
+                    )
+                )
             for term in [*terms, YEAR_TERM]:
-                term_items = [i for i in items[lesson.pk] if term == YEAR_TERM or i.term == term]
-                item_scores = [_item_score(i, scores.get((i.pk, sid))) for i in term_items]
-                outcomes = {
-                    vp: rules.viewpoint_from_scores(item_scores, vp, rule)
-                    for vp in rules.VIEWPOINTS
-                }
+                item_scores = [i for t, i in own if term == YEAR_TERM or t == term]
                 marks: dict[rules.Viewpoint, rules.Mark | None] = {}
-                for vp, outcome in outcomes.items():
-                    key = (lesson.pk, sid, term, str(vp))
-                    row = vp_rows.get(key)
+                for vp in rules.VIEWPOINTS:
+                    outcome = rules.viewpoint_from_scores(item_scores, vp, rule)
                     computed = outcome.mark or ""
-                    if row is None:
-                        if computed or outcome.explanation:
-                            new_vps.append(
-                                ViewpointResult(
-                                    lesson_class_id=lesson.pk,
-                                    student_id=sid,
-                                    term=term,
-                                    viewpoint=str(vp),
-                                    computed=computed,
-                                    explanation=outcome.explanation[:300],
-                                )
+                    explanation = outcome.explanation[:300]
+                    key = (lesson.pk, sid, term, str(vp))
+                    before = vp_rows.get(key)
+                    entered = before[2] if before is not None else ""
+                    if before is None or before[:2] != (computed, explanation):
+                        vp_out.append(
+                            ViewpointResult(
+                                lesson_class_id=lesson.pk,
+                                student_id=sid,
+                                term=term,
+                                viewpoint=str(vp),
+                                computed=computed,
+                                explanation=explanation,
                             )
-                        marks[vp] = outcome.mark
-                    else:
-                        if row.computed != computed or row.explanation != outcome.explanation[:300]:
-                            row.computed = computed
-                            row.explanation = outcome.explanation[:300]
-                            changed_vps.append(row)
-                        mark = row.entered or computed
-                        marks[vp] = mark if mark in ("A", "B", "C") else None  # type: ignore[assignment]
+                        )
+                    mark = entered or computed
+                    marks[vp] = mark if mark in ("A", "B", "C") else None  # type: ignore[assignment]
                 average = rules.weighted_percent(item_scores)
                 rating = rules.rating_of(marks, rule, scale, average_percent=average)
-                rkey = (lesson.pk, sid, term)
-                rrow = rating_rows.get(rkey)
-                warnings = list(rating.warnings)
-                if rrow is None:
-                    new_ratings.append(
+                now = (rating.value, rating.explanation[:300], list(rating.warnings), setup.rule_id)
+                if rating_rows.get((lesson.pk, sid, term)) != now:
+                    rating_out.append(
                         RatingResult(
                             lesson_class_id=lesson.pk,
                             student_id=sid,
                             term=term,
-                            computed=rating.value,
-                            explanation=rating.explanation[:300],
-                            warnings=warnings,
+                            computed=now[0],
+                            explanation=now[1],
+                            warnings=now[2],
                             rule_id=setup.rule_id,
                         )
                     )
-                elif (
-                    rrow.computed != rating.value
-                    or rrow.explanation != rating.explanation[:300]
-                    or rrow.warnings != warnings
-                    or rrow.rule_id != setup.rule_id
-                ):
-                    rrow.computed = rating.value
-                    rrow.explanation = rating.explanation[:300]
-                    rrow.warnings = warnings
-                    rrow.rule_id = setup.rule_id
-                    changed_ratings.append(rrow)
     with transaction.atomic():
-        ViewpointResult.objects.bulk_create(new_vps, batch_size=2000)
-        ViewpointResult.objects.bulk_update(
-            changed_vps, ["computed", "explanation", "updated_at"], batch_size=2000
+        _upsert(
+            ViewpointResult,
+            vp_out,
+            unique=("lesson_class", "student", "term", "viewpoint"),
+            update=("computed", "explanation", "updated_at"),
         )
-        RatingResult.objects.bulk_create(new_ratings, batch_size=2000)
-        RatingResult.objects.bulk_update(
-            changed_ratings,
-            ["computed", "explanation", "warnings", "rule", "updated_at"],
+        _upsert(
+            RatingResult,
+            rating_out,
+            unique=("lesson_class", "student", "term"),
+            update=("computed", "explanation", "warnings", "rule", "updated_at"),
+        )
+    return len(vp_out) + len(rating_out)
+
+
+_PG_TYPES = {
+    "BigAutoField": "bigint",
+    "ForeignKey": "bigint",
+    "PositiveSmallIntegerField": "smallint",
+    "CharField": "text",
+    "JSONField": "jsonb",
+    "DateTimeField": "timestamptz",
+}
+
+
+def _upsert(
+    model: type[models.Model],
+    rows: list[Any],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert the rows, or update ``update`` where a row with the same ``unique`` fields exists.
+
+    On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE`` per 5,000
+    rows (Django's own upsert spends most of its time building per-row SQL); elsewhere Django's
+    ``bulk_create(update_conflicts=True)``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            rows,
             batch_size=2000,
+            update_conflicts=True,
+            unique_fields=list(unique),
+            update_fields=list(update),
         )
-    return len(new_vps) + len(changed_vps) + len(new_ratings) + len(changed_ratings)
+        return
+    now = timezone.now()
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.get_internal_type() in _PG_TYPES
+    ]
+    columns = [str(f.column) for f in fields]
+    casts = [_PG_TYPES[f.get_internal_type()] for f in fields]
+    selects = ", ".join(
+        f"unnest(%s::text[])::{cast}" if cast == "jsonb" else f"unnest(%s::{cast}[])"
+        for cast in casts
+    )
+    by_name = {f.name: str(f.column) for f in fields}
+    conflict = ", ".join(by_name[name] for name in unique)
+    updates = ", ".join(f"{by_name[name]} = EXCLUDED.{by_name[name]}" for name in update)
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {selects} "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            batch = rows[start : start + 5000]
+            arrays: list[list[Any]] = []
+            for f in fields:
+                if f.get_internal_type() == "DateTimeField":
+                    arrays.append([now] * len(batch))
+                elif f.get_internal_type() == "JSONField":
+                    arrays.append(
+                        [json.dumps(getattr(r, f.attname), ensure_ascii=False) for r in batch]
+                    )
+                else:
+                    arrays.append([getattr(r, f.attname) for r in batch])
+            cursor.execute(sql, arrays)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,9 +53,10 @@ class GradesWorld:
 
 
 def build_grades_world(sc: SchoolCast) -> GradesWorld:
-    """Built once per school cast (later calls return the same one)."""
+    """Built once per school cast (later calls return the same one, unless a rolled-back
+    savepoint took it away, as the authorisation matrix does after each persona)."""
     built: GradesWorld | None = getattr(sc, "_grades_world", None)
-    if built is not None:
+    if built is not None and GradingSetup.objects.filter(pk=built.setup_a.pk).exists():
         return built
     cast = sc.cast
     school_a, school_b = cast.orgs["school_a"], cast.orgs["school_b"]
