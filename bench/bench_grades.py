@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_attendance import (  # noqa: E402  (sets Django up)
+from bench_attendance import (
     figures,
     load,
     p95,
@@ -41,26 +41,26 @@ from bench_attendance import (  # noqa: E402  (sets Django up)
     signed_in,
     timed,
 )
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
 
-from manabi.accounts.models import Account, RoleAssignment  # noqa: E402
-from manabi.accounts.roles import Role  # noqa: E402
-from manabi.classes.models import ClassKind, Duty, DutyKind, LessonClass, SchoolClass  # noqa: E402
-from manabi.classes.selectors import current_fiscal_year  # noqa: E402
-from manabi.grades import services  # noqa: E402
-from manabi.grades.models import (  # noqa: E402
+from manabi.accounts.models import Account, RoleAssignment
+from manabi.accounts.roles import Role
+from manabi.classes.models import ClassKind, Duty, DutyKind, LessonClass, SchoolClass
+from manabi.classes.selectors import current_fiscal_year
+from manabi.grades import services
+from manabi.grades.models import (
     EvaluationItem,
     GradingSetup,
     RatingResult,
     Score,
     ViewpointResult,
 )
-from manabi.orgs.models import Organisation, OrganisationKind  # noqa: E402
-from manabi.people.choices import JobTitle  # noqa: E402
-from manabi.people.models import Assignment, Staff  # noqa: E402
-from manabi.students.models import Enrolment, LessonMembership, Student  # noqa: E402
+from manabi.orgs.models import Organisation, OrganisationKind
+from manabi.people.choices import JobTitle
+from manabi.people.models import Assignment, Staff
+from manabi.students.models import Enrolment, LessonMembership, Student
 
 SUBJECTS = ("国語", "社会", "数学", "理科", "音楽", "美術", "保健体育", "技術・家庭", "外国語")
 CLASSES_PER_GRADE = (10, 10, 9)  # 29 classes of 34–35: 1,000 pupils
