@@ -90,14 +90,17 @@ def shipped_rule_row(key: str) -> GradingRule:
 
 
 def rule_save(
-    *, actor: Acting, owner: Organisation, key: str, data: Mapping[str, Any]
+    *,
+    actor: Acting,
+    owner: Organisation,
+    key: str,
+    fiscal_year: int,
+    data: Mapping[str, Any],
 ) -> GradingRule:
-    """Save a new version of the owner's rule ``key`` (a version is never changed)."""
-    account = _who(actor)
-    try:
-        parsed = rules.parse_rule(data)
-    except rules.RuleError as error:
-        raise ValidationError({"data": error.errors}) from error
+    """Save a new version of the owner's rule ``key`` (a version is never changed): the data
+    is checked as a whole and every problem reported at once. ``actor`` may be the system
+    (``manabi grades_rule import``)."""
+    account = actor.account
     with transaction.atomic():
         last = (
             GradingRule.objects.select_for_update()
@@ -106,11 +109,21 @@ def rule_save(
             .first()
         )
         version = (last.version if last else 0) + 1
-        body = rules.rule_as_data(parsed)
-        body["version"] = version
-        body["key"] = key
+        body = dict(data)
+        body.update(
+            {"key": key, "version": version, "owner": owner.name, "fiscal_year": fiscal_year}
+        )
+        try:
+            parsed = rules.parse_rule(body)
+        except rules.RuleError as error:
+            raise ValidationError(error.errors) from error
         row = GradingRule.objects.create(
-            owner=owner, key=key, version=version, name=parsed.name, data=body, created_by=account
+            owner=owner,
+            key=key,
+            version=version,
+            name=parsed.name,
+            data=rules.rule_as_data(parsed),
+            created_by=account,
         )
         audit_record(
             actor=actor,

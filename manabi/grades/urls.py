@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from manabi.grades import views
+from manabi.grades import rule_views, views
 
 app_name = "grades"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("setup/", views.setup, name="setup"),
+    path("rules/", rule_views.rules_list, name="rules"),
+    path("rules/new/", rule_views.rule_new, name="rule_new"),
     path("lessons/<id:lesson_id>/", views.scores, name="scores"),
     path("lessons/<id:lesson_id>/cell/", views.score_cell, name="score_cell"),
     path("lessons/<id:lesson_id>/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),

@@ -56,6 +56,12 @@ ENTRIES: dict[str, list[Entry]] = {
         Entry("get", managers(200, teacher_b=403), school=True),
         Entry("post", managers(400, teacher_b=403), school=True),
     ],
+    # 評定算出ルール: the principal's, as 成績処理設定 (an empty form names its problems: 400).
+    "grades:rules": [Entry("get", managers(200, teacher_b=403), school=True)],
+    "grades:rule_new": [
+        Entry("get", managers(200, teacher_b=403), school=True),
+        Entry("post", managers(400, teacher_b=403), school=True),
+    ],
     "grades:scores": [Entry("get", LESSON, LESSON_KW, True, school=True)],
     # No cell given: refused with 400 before anything is read.
     "grades:score_cell": [
