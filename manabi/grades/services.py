@@ -251,7 +251,9 @@ def setup_save(
                     school=school, fiscal_year=fiscal_year, is_provisional=False
                 ).values_list("pk", flat=True)
             )
-            transaction.on_commit(lambda: recompute_lessons(lesson_ids))
+            from manabi.grades.tasks import recompute_task
+
+            transaction.on_commit(lambda: recompute_task.enqueue(lesson_ids=lesson_ids))
     return setup
 
 
