@@ -30,6 +30,7 @@ urlpatterns = [
     path("grades/", include("manabi.grades.urls")),
     path("grades/report-cards/", include("manabi.grades.report_card_urls")),
     path("grades/records/", include("manabi.grades.cumulative_urls")),
+    path("grades/transcripts/", include("manabi.grades.transcript_urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",

@@ -91,14 +91,15 @@ class ViewpointForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    value = forms.TypedChoiceField(
-        label="評定",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "算出結果に戻す"), *((str(n), str(n)) for n in range(5, 0, -1))],
-    )
+    value = forms.TypedChoiceField(label="評定", required=False, coerce=int, empty_value=None)
     reason = forms.CharField(label="理由", max_length=200, required=False)
+
+    def __init__(self, *args: Any, top: int = 5, **kw: Any) -> None:
+        """``top``: the highest 評定 of the pupil's scale (5 or 3)."""
+        super().__init__(*args, **kw)
+        field = self.fields["value"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "算出結果に戻す"), *((str(n), str(n)) for n in range(top, 0, -1))]
 
 
 class RuleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

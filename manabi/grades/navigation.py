@@ -33,4 +33,12 @@ def register() -> None:
             group="grades",
             keywords=("指導要録", "要録", "承認", "確定", "写し"),
         ),
+        navigation.NavItem(
+            "調査書",
+            "transcripts:index",
+            order=530,
+            roles=school,
+            group="grades",
+            keywords=("調査書", "内申", "高校入試", "入学者選抜"),
+        ),
     )

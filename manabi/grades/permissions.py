@@ -41,6 +41,8 @@ ENTRY_REQUIRED = "grades_entry.required_lesson"
 ENTRY_ELECTIVE = "grades_entry.elective"
 REPORT_CARD = "grades_output.report_card"
 CUMULATIVE = "grades_output.cumulative_record"
+TRANSCRIPT_ENTRY = "grades_entry.report"
+TRANSCRIPT_OUTPUT = "grades_output.report"
 
 LESSON_FUNCTIONS = frozenset({ITEMS, SCORES, VIEWPOINTS, RATINGS, ENTRY_REQUIRED})
 CLASS_FUNCTIONS = frozenset(
@@ -53,6 +55,8 @@ CLASS_FUNCTIONS = frozenset(
         "grades_entry.behaviour",
         REPORT_CARD,
         CUMULATIVE,
+        "grades_entry.report",
+        "grades_output.report",
     }
 )
 # Functions whose only action is 印刷: seeing the output is printing it.
@@ -201,3 +205,29 @@ def require_principal(acting: Acting, class_id: int) -> tuple[SchoolClass, Reach
     if not is_principal(reach):
         raise PermissionDenied
     return school_class, reach
+
+
+def access_transcript_class(
+    acting: Acting, class_id: int, *, action: Action = Action.VIEW
+) -> tuple[SchoolClass, Reach]:
+    """The 学級 whose 調査書 ``acting`` may see (成績入力 調査書 閲覧; else 404) and, for
+    ``Action.PRINT``, print (成績出力 調査書 印刷; else 403)."""
+    assert action in (Action.VIEW, Action.PRINT), action
+    school_id = acting_school_id(acting)
+    school_class = (
+        SchoolClass.objects.filter(pk=class_id, school_id=school_id, is_provisional=False).first()
+        if school_id is not None
+        else None
+    )
+
+    def reach(act: Action, year: int) -> Reach | None:
+        function = TRANSCRIPT_ENTRY if act == Action.VIEW else TRANSCRIPT_OUTPUT
+        return grades_reach(acting, function, act, fiscal_year=year)
+
+    done = check_access(school_class, reach=reach, covers=covers, action=action)
+    assert school_class is not None
+    return school_class, done
+
+
+def may_print_transcript(acting: Acting, school_class: SchoolClass) -> bool:
+    return may_on_class(acting, school_class, TRANSCRIPT_OUTPUT, Action.PRINT)

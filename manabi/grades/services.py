@@ -986,10 +986,18 @@ def narrative_save(
     term: int,
     kind: str,
     text: str,
-    max_length: int = NARRATIVE_MAX,
+    max_length: int | None = None,
 ) -> Narrative | None:
-    """Save a 所見 (or 道徳, 総合的な学習の時間 …) of a pupil; an empty text removes it."""
+    """Save a 所見 (or 道徳, 総合的な学習の時間 …) of a pupil; an empty text removes it. A 所見
+    may be as long as the school's 通知表 layout allows (所見の文字数), the others
+    ``NARRATIVE_MAX``; ``max_length`` overrides both."""
     account = _who(actor)
+    if max_length is None:
+        max_length = NARRATIVE_MAX
+        if kind == NarrativeKind.REMARKS:
+            from manabi.grades.report_cards import remarks_max_length
+
+            max_length = remarks_max_length(school_id, fiscal_year)
     if kind not in NarrativeKind.values:
         raise ValidationError({"kind": "種類が正しくありません。"})
     if term not in (0, 1, 2, 3):

@@ -114,6 +114,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "may_setup": permissions.may_setup(acting),
             "may_layout": permissions.may_edit_layout(acting),
             "reach": scores_reach,
+            "is_junior_high": Organisation.objects.filter(
+                pk=school_id, school_type__in=("junior_high", "compulsory", "secondary")
+            ).exists(),
         },
     )
 
@@ -447,8 +450,14 @@ def result(request: HttpRequest, lesson_id: int, student_id: int) -> HttpRespons
     terms = _terms_for(lesson)
     term = _term_of(request, terms)
     may_enter = permissions.may_on_lesson(acting, lesson, permissions.ENTRY_REQUIRED, Action.EDIT)
+    grade = selectors.enrolment_grades(lesson.school_id, lesson.fiscal_year, [student.pk]).get(
+        student.pk, lesson.grade or 1
+    )
+    top = selectors.scale_of(lesson.school, grade).top()
     vp_form = ViewpointForm(request.POST if request.POST.get("form") == "viewpoint" else None)
-    rating_form = RatingForm(request.POST if request.POST.get("form") == "rating" else None)
+    rating_form = RatingForm(
+        request.POST if request.POST.get("form") == "rating" else None, top=top or 5
+    )
     if request.method == "POST":
         permissions.access_lesson(acting, lesson_id, permissions.ENTRY_REQUIRED, action=Action.EDIT)
         form = vp_form if request.POST.get("form") == "viewpoint" else rating_form
@@ -510,6 +519,7 @@ def result(request: HttpRequest, lesson_id: int, student_id: int) -> HttpRespons
             "may_enter": may_enter and not row.locked,
             "vp_form": vp_form,
             "rating_form": rating_form,
+            "rated": top is not None,
         },
         status=400 if bound else 200,
     )
@@ -574,7 +584,6 @@ def texts(request: HttpRequest, class_id: int) -> HttpResponse:
                             term=term,
                             kind=kind,
                             text=typed[e.student_id],
-                            max_length=max_length,
                         )
                     except ValidationError as exc:
                         errors[e.student_id] = " ".join(_errors(exc))

@@ -16,6 +16,7 @@ from typing import Any
 from manabi.grades.tests.authz_api import ENTRIES as API_ENTRIES
 from manabi.grades.tests.authz_cumulative import ENTRIES as CUMULATIVE_ENTRIES
 from manabi.grades.tests.authz_report_cards import ENTRIES as REPORT_CARD_ENTRIES
+from manabi.grades.tests.authz_transcripts import ENTRIES as TRANSCRIPT_ENTRIES
 from manabi.grades.tests.world import build_grades_world
 from tests.authz_harness import Entry, Kwargs, roles
 from tests.authz_harness import school_managers as managers
@@ -101,4 +102,5 @@ ENTRIES: dict[str, list[Entry]] = {
     **API_ENTRIES,
     **CUMULATIVE_ENTRIES,
     **REPORT_CARD_ENTRIES,
+    **TRANSCRIPT_ENTRIES,
 }

@@ -189,29 +189,22 @@ def test_layout_save_checks_and_audits(grades_world: GradesWorld) -> None:
 @pytest.mark.django_db
 def test_a_longer_remark_is_refused_not_cut(grades_world: GradesWorld) -> None:
     w = grades_world
+    kw = {
+        "actor": w.acting("homeroom_a2"),
+        "school_id": w.class_a3.school_id,
+        "fiscal_year": w.sc.year,
+        "student": w.student("C3-2"),
+        "term": 1,
+        "kind": NarrativeKind.REMARKS,
+    }
+    # Saved while the layout allowed 200 characters …
+    services.narrative_save(**kw, text="い" * 80)
     save_layout(w, remarks_length=50)
-    limit = rc.remarks_max_length(w.class_a3.school_id, w.sc.year)
+    assert rc.remarks_max_length(w.class_a3.school_id, w.sc.year) == 50
+    # … a new one is held to the layout's 所見の文字数 by the service itself …
     with pytest.raises(ValidationError, match="所見は50文字以内"):
-        services.narrative_save(
-            actor=w.acting("homeroom_a2"),
-            school_id=w.class_a3.school_id,
-            fiscal_year=w.sc.year,
-            student=w.student("C3-2"),
-            term=1,
-            kind=NarrativeKind.REMARKS,
-            text="あ" * 51,
-            max_length=limit,
-        )
-    # One saved before the layout was shortened is shown whole, with a warning.
-    services.narrative_save(
-        actor=w.acting("homeroom_a2"),
-        school_id=w.class_a3.school_id,
-        fiscal_year=w.sc.year,
-        student=w.student("C3-2"),
-        term=1,
-        kind=NarrativeKind.REMARKS,
-        text="い" * 80,
-    )
+        services.narrative_save(**kw, text="あ" * 51)
+    # … and the one saved before is shown whole, with a warning.
     [card] = rc.card_data(w.class_a3, 1, [w.student("C3-2").pk])
     assert card.remarks == "い" * 80 and card.remarks_too_long
 
