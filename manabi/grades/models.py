@@ -203,10 +203,18 @@ class Score(models.Model):
     item out of the pupil's average). No row means not entered yet."""
 
     item = models.ForeignKey(
-        EvaluationItem, verbose_name="評価項目", on_delete=models.CASCADE, related_name="scores"
+        EvaluationItem,
+        verbose_name="評価項目",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_index=False,  # the unique constraint (評価項目, 児童生徒) leads with it
     )
     student = models.ForeignKey(
-        "students.Student", verbose_name="児童生徒", on_delete=models.PROTECT, related_name="+"
+        "students.Student",
+        verbose_name="児童生徒",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the index (児童生徒, …) leads with it
     )
     value = models.DecimalField("素点", max_digits=5, decimal_places=1, null=True, blank=True)
     excused = models.BooleanField("対象外 (欠席等)", default=False)
@@ -244,10 +252,18 @@ class ViewpointResult(models.Model):
     (with a reason). The mark in force is the entered one, else the computed one."""
 
     lesson_class = models.ForeignKey(
-        "classes.LessonClass", verbose_name="授業クラス", on_delete=models.PROTECT, related_name="+"
+        "classes.LessonClass",
+        verbose_name="授業クラス",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the unique constraint (授業クラス, …) leads with it
     )
     student = models.ForeignKey(
-        "students.Student", verbose_name="児童生徒", on_delete=models.PROTECT, related_name="+"
+        "students.Student",
+        verbose_name="児童生徒",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the index (児童生徒, …) leads with it
     )
     term = models.PositiveSmallIntegerField("学期 (0 は学年末)")
     viewpoint = models.CharField("観点", max_length=20, choices=ViewpointChoice.choices)
@@ -293,10 +309,18 @@ class RatingResult(models.Model):
     explanation and warnings; a teacher's value overrides it only with a reason (audited)."""
 
     lesson_class = models.ForeignKey(
-        "classes.LessonClass", verbose_name="授業クラス", on_delete=models.PROTECT, related_name="+"
+        "classes.LessonClass",
+        verbose_name="授業クラス",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the unique constraint (授業クラス, …) leads with it
     )
     student = models.ForeignKey(
-        "students.Student", verbose_name="児童生徒", on_delete=models.PROTECT, related_name="+"
+        "students.Student",
+        verbose_name="児童生徒",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the index (児童生徒, …) leads with it
     )
     term = models.PositiveSmallIntegerField("学期 (0 は学年末)")
     computed = models.PositiveSmallIntegerField("算出した評定", null=True, blank=True)

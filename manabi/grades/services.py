@@ -684,8 +684,10 @@ def _recompute_group(
         )
     }
     terms = [t for t in term_numbers if wanted_terms is None or t in wanted_terms]
-    vp_out: list[ViewpointResult] = []
-    rating_out: list[RatingResult] = []
+    # Rows as plain dicts of column values (attnames): 36,000 model instances would cost more
+    # than the computation.
+    vp_out: list[dict[str, Any]] = []
+    rating_out: list[dict[str, Any]] = []
     for lesson in lessons:
         lesson_items = items[lesson.pk]
         for sid in members.get(lesson.pk, ()):
@@ -720,14 +722,14 @@ def _recompute_group(
                     entered = before[2] if before is not None else ""
                     if before is None or before[:2] != (computed, explanation):
                         vp_out.append(
-                            ViewpointResult(
-                                lesson_class_id=lesson.pk,
-                                student_id=sid,
-                                term=term,
-                                viewpoint=str(vp),
-                                computed=computed,
-                                explanation=explanation,
-                            )
+                            {
+                                "lesson_class_id": lesson.pk,
+                                "student_id": sid,
+                                "term": term,
+                                "viewpoint": str(vp),
+                                "computed": computed,
+                                "explanation": explanation,
+                            }
                         )
                     mark = entered or computed
                     marks[vp] = mark if mark in ("A", "B", "C") else None  # type: ignore[assignment]
@@ -736,15 +738,15 @@ def _recompute_group(
                 now = (rating.value, rating.explanation[:300], list(rating.warnings), setup.rule_id)
                 if rating_rows.get((lesson.pk, sid, term)) != now:
                     rating_out.append(
-                        RatingResult(
-                            lesson_class_id=lesson.pk,
-                            student_id=sid,
-                            term=term,
-                            computed=now[0],
-                            explanation=now[1],
-                            warnings=now[2],
-                            rule_id=setup.rule_id,
-                        )
+                        {
+                            "lesson_class_id": lesson.pk,
+                            "student_id": sid,
+                            "term": term,
+                            "computed": now[0],
+                            "explanation": now[1],
+                            "warnings": now[2],
+                            "rule_id": setup.rule_id,
+                        }
                     )
     with transaction.atomic():
         _upsert(
@@ -774,21 +776,22 @@ _PG_TYPES = {
 
 def _upsert(
     model: type[models.Model],
-    rows: list[Any],
+    rows: list[dict[str, Any]],
     *,
     unique: Sequence[str],
     update: Sequence[str],
 ) -> None:
-    """Insert the rows, or update ``update`` where a row with the same ``unique`` fields exists.
+    """Insert the rows (dicts of column values by attname; other fields take their defaults),
+    or update ``update`` where a row with the same ``unique`` fields exists.
 
     On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE`` per 5,000
-    rows (Django's own upsert spends most of its time building per-row SQL); elsewhere Django's
-    ``bulk_create(update_conflicts=True)``."""
+    rows (Django's own upsert spends most of its time building model instances and per-row
+    SQL); elsewhere Django's ``bulk_create(update_conflicts=True)``."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(  # type: ignore[attr-defined]
-            rows,
+            [model(**row) for row in rows],
             batch_size=2000,
             update_conflicts=True,
             unique_fields=list(unique),
@@ -819,14 +822,15 @@ def _upsert(
             batch = rows[start : start + 5000]
             arrays: list[list[Any]] = []
             for f in fields:
-                if f.get_internal_type() == "DateTimeField":
+                kind = f.get_internal_type()
+                if kind == "DateTimeField":
                     arrays.append([now] * len(batch))
-                elif f.get_internal_type() == "JSONField":
-                    arrays.append(
-                        [json.dumps(getattr(r, f.attname), ensure_ascii=False) for r in batch]
-                    )
-                else:
-                    arrays.append([getattr(r, f.attname) for r in batch])
+                    continue
+                default = f.get_default()
+                values = [r.get(f.attname, default) for r in batch]
+                if kind == "JSONField":
+                    values = [json.dumps(v, ensure_ascii=False) for v in values]
+                arrays.append(values)
             cursor.execute(sql, arrays)
 
 
