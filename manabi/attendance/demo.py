@@ -363,6 +363,7 @@ def _teacher_notices(fiscal_year: int, today: date) -> None:
 
         GuardianLink.objects.create(
             guardian=first,
+            school_id=duty.school_class.school_id,
             token_sha256=token_digest(GUARDIAN_TOKEN),
             expires_on=date(fiscal_year + 1, 3, 31),
             issued_by=teacher,

@@ -8,7 +8,8 @@ the notices they sent and what the school did with them, nothing else.
 
 Services (writes) and selectors (reads) of both sides live here: the school issues and revokes
 links (``link_issue``, ``links_issue_missing``, ``link_revoke``; callers check access with
-``attendance.permissions.access_book`` first), the guardian submits and withdraws notices
+``attendance.permissions.access_book`` first; ``links_revoke_on_transfer`` at the students
+app's ``students.transfer_recorded`` point), the guardian submits and withdraws notices
 (``notice_submit``, ``notice_cancel``; the link is the authority). Accepting a notice into the
 book is ``attendance.services.notice_accept``.
 """
@@ -40,11 +41,15 @@ from manabi.attendance.choices import (
 from manabi.attendance.models import AbsenceNotice, GuardianLink
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
-from manabi.students.models import PRESENT_STATUSES, Enrolment, Guardian
+from manabi.orgs.models import Organisation
+from manabi.students.models import PRESENT_STATUSES, Enrolment, Guardian, Student
 
 # A token as ``secrets.token_urlsafe(32)`` makes it: 43 characters of the URL-safe alphabet.
 TOKEN_BYTES = 32
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+# What a guardian sees when their link no longer works (revoked, expired, or the pupil left).
+LINK_GONE = "このリンクは使えなくなりました。学校にお問い合わせください。"
 
 # How far ahead a guardian may report (today included).
 DAYS_AHEAD = 14
@@ -102,17 +107,53 @@ def _is_valid(link: GuardianLink, today: dt.date) -> bool:
     return link.revoked_at is None and link.expires_on >= today
 
 
+def present_enrolments(student_id: int, today: dt.date) -> QuerySet[Enrolment]:
+    """The pupil's enrolments (在籍 in a present status) that have not ended by ``today``,
+    including one still to come; earliest first."""
+    return (
+        Enrolment.objects.filter(
+            student_id=student_id, is_provisional=False, status__in=PRESENT_STATUSES
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by("start_date", "pk")
+    )
+
+
+def _is_enrolled_at_school(link: GuardianLink, today: dt.date) -> bool:
+    """A link works only while its pupil is enrolled at the school that issued it: after a
+    転出 (or any end of the enrolment) it stops, whether or not it was revoked."""
+    return (
+        link.school_id is not None
+        and present_enrolments(link.guardian.student_id, today)
+        .filter(school_id=link.school_id)
+        .exists()
+    )
+
+
 def link_issue(
-    *, actor: Acting, guardian: Guardian, expires_on: dt.date | None = None
+    *,
+    actor: Acting,
+    guardian: Guardian,
+    school: Organisation | None = None,
+    expires_on: dt.date | None = None,
 ) -> tuple[GuardianLink, str]:
-    """Issue a guardian's personal link; returns the link and its token, which is shown once
-    and never stored. Issuing again revokes the guardian's earlier links."""
+    """Issue a guardian's personal link for ``school`` (by default the school the pupil is
+    enrolled at now, or next); returns the link and its token, which is shown once and never
+    stored. Issuing again revokes the guardian's earlier links."""
     if actor.account is None:
         raise PermissionDenied
     today = local_today()
     expires_on = expires_on or end_of_fiscal_year(today)
     if expires_on < today:
         raise ValidationError({"expires_on": "有効期限は今日以降の日付にしてください。"})
+    enrolments = present_enrolments(guardian.student_id, today)
+    if school is not None:
+        enrolments = enrolments.filter(school_id=school.pk)
+    school_id = enrolments.values_list("school_id", flat=True).first()
+    if school_id is None:
+        raise ValidationError(
+            "この児童生徒は学校に在籍していないため、保護者連絡用リンクは発行できません。"
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         # One issue at a time per guardian, so that two clicks cannot leave two valid links.
@@ -123,6 +164,7 @@ def link_issue(
         earlier.update(revoked_at=now)
         link = GuardianLink.objects.create(
             guardian=guardian,
+            school_id=school_id,
             token_sha256=token_digest(token),
             expires_on=expires_on,
             issued_by=actor.account,
@@ -134,6 +176,7 @@ def link_issue(
             subject=guardian.student,
             details={
                 "guardian": guardian.pk,
+                "school": school_id,
                 "expires_on": expires_on.isoformat(),
                 "revoked": replaced,
             },
@@ -151,12 +194,15 @@ def links_issue_missing(
         for pupil in class_guardians(school_class):
             for row in pupil.guardians:
                 if row.link is None:
-                    issued.append(link_issue(actor=actor, guardian=row.guardian))
+                    issued.append(
+                        link_issue(actor=actor, guardian=row.guardian, school=school_class.school)
+                    )
     return issued
 
 
 def link_revoke(*, actor: Acting, link: GuardianLink) -> None:
-    """Revoke a link (a lost letter, a guardian who is no longer one): it answers 404 from now."""
+    """Revoke a link (a lost letter, a guardian who is no longer one, a pupil who has left):
+    it answers 404 from now."""
     with transaction.atomic():
         locked = GuardianLink.objects.select_for_update().select_related("guardian").get(pk=link.pk)
         if locked.revoked_at is not None:
@@ -173,18 +219,40 @@ def link_revoke(*, actor: Acting, link: GuardianLink) -> None:
     link.revoked_at = locked.revoked_at
 
 
+def links_revoke_on_transfer(*, actor: Acting, student: Student, school_id: int) -> int:
+    """At ``students.transfer_recorded`` (in the 転出's transaction): the pupil has left
+    ``school_id``, so the links that school issued for the pupil's guardians are revoked.
+    Returns how many. Links another school issued are not touched."""
+    links = GuardianLink.objects.select_for_update().filter(
+        guardian__student_id=student.pk, school_id=school_id, revoked_at__isnull=True
+    )
+    revoked = list(links.values_list("pk", flat=True))
+    if not revoked:
+        return 0
+    GuardianLink.objects.filter(pk__in=revoked).update(revoked_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="attendance.guardian_link.revoke",
+        subject=student,
+        details={"links": revoked, "school": school_id, "reason": "転出"},
+    )
+    return len(revoked)
+
+
 def link_for_token(token: str) -> GuardianLink | None:
-    """The valid link of a token, or ``None`` (malformed, unknown, expired or revoked: all
-    answer the same). The token is looked up by its hash, so no comparison runs over the
-    secret itself. Records when the link was last used."""
+    """The valid link of a token, or ``None`` (malformed, unknown, expired, revoked, or its
+    pupil no longer enrolled at the school that issued it: all answer the same). The token is
+    looked up by its hash, so no comparison runs over the secret itself. Records when the
+    link was last used."""
     if not _TOKEN.fullmatch(token):
         return None
     link = (
-        GuardianLink.objects.select_related("guardian__student")
+        GuardianLink.objects.select_related("guardian__student", "school")
         .filter(token_sha256=token_digest(token))
         .first()
     )
-    if link is None or not _is_valid(link, local_today()):
+    today = local_today()
+    if link is None or not _is_valid(link, today) or not _is_enrolled_at_school(link, today):
         return None
     now = timezone.now()
     GuardianLink.objects.filter(pk=link.pk).update(last_used_at=now)
@@ -233,7 +301,10 @@ def class_guardians(school_class: SchoolClass) -> list[PupilGuardians]:
         guardians[guardian.student_id].append(guardian)
     links: dict[int, GuardianLink] = {}
     for link in GuardianLink.objects.filter(
-        guardian__student_id__in=student_ids, revoked_at__isnull=True, expires_on__gte=today
+        guardian__student_id__in=student_ids,
+        school_id=school_class.school_id,
+        revoked_at__isnull=True,
+        expires_on__gte=today,
     ).order_by("issued_at", "pk"):
         links[link.guardian_id] = link  # the newest wins
     seen: set[int] = set()
@@ -266,12 +337,45 @@ def guardian_of_class(school_class: SchoolClass, guardian_id: int) -> Guardian |
     )
 
 
-def link_of_class(school_class: SchoolClass, link_id: int) -> GuardianLink | None:
-    """A link of a guardian of a pupil in the class (``None`` otherwise)."""
+def _former_pupils(school_class: SchoolClass) -> QuerySet[Enrolment]:
+    """Pupils who were in the class and are no longer enrolled at its school (転出, 退学 …)."""
+    today = local_today()
+    still_here = (
+        Enrolment.objects.filter(
+            school_id=school_class.school_id, is_provisional=False, status__in=PRESENT_STATUSES
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values("student_id")
+    )
+    return Enrolment.objects.filter(school_class_id=school_class.pk).exclude(
+        student_id__in=still_here
+    )
+
+
+def former_pupils_links(school_class: SchoolClass) -> QuerySet[GuardianLink]:
+    """Links the school issued for guardians of the class's former pupils that were never
+    revoked and have not expired: they no longer work (the pupil has left), and the links
+    page lists them so that the school can revoke them for the record."""
     return (
         GuardianLink.objects.filter(
-            pk=link_id,
-            guardian__student_id__in=class_enrolments(school_class).values("student_id"),
+            school_id=school_class.school_id,
+            revoked_at__isnull=True,
+            expires_on__gte=local_today(),
+            guardian__student_id__in=_former_pupils(school_class).values("student_id"),
+        )
+        .select_related("guardian__student")
+        .order_by("guardian__student__family_kana", "guardian__student__given_kana", "pk")
+    )
+
+
+def link_of_class(school_class: SchoolClass, link_id: int) -> GuardianLink | None:
+    """A link the class's school issued for a guardian of a pupil in the class, or of a
+    former pupil of the class (``None`` otherwise)."""
+    return (
+        GuardianLink.objects.filter(pk=link_id, school_id=school_class.school_id)
+        .filter(
+            Q(guardian__student_id__in=class_enrolments(school_class).values("student_id"))
+            | Q(guardian__student_id__in=_former_pupils(school_class).values("student_id"))
         )
         .select_related("guardian__student")
         .first()
@@ -281,10 +385,18 @@ def link_of_class(school_class: SchoolClass, link_id: int) -> GuardianLink | Non
 # --- Notices (the guardian's side) ---------------------------------------------------------
 
 
-def enrolment_on(student_id: int, day: dt.date) -> Enrolment | None:
-    """The pupil's enrolment at a school on ``day`` (在籍 in a present status), if any."""
+def enrolment_on(
+    student_id: int, day: dt.date, *, school_id: int | None = None
+) -> Enrolment | None:
+    """The pupil's enrolment at a school (``school_id``, or any) on ``day`` (在籍 in a present
+    status), if any."""
+    enrolments = (
+        Enrolment.objects.all()
+        if school_id is None
+        else Enrolment.objects.filter(school_id=school_id)
+    )
     return (
-        Enrolment.objects.filter(
+        enrolments.filter(
             student_id=student_id,
             is_provisional=False,
             status__in=PRESENT_STATUSES,
@@ -298,18 +410,8 @@ def enrolment_on(student_id: int, day: dt.date) -> Enrolment | None:
 
 
 def school_name_of(link: GuardianLink) -> str:
-    """The name of the school the guardian's pupil attends today (or most recently)."""
-    enrolment = enrolment_on(link.guardian.student_id, local_today()) or (
-        Enrolment.objects.filter(
-            student_id=link.guardian.student_id,
-            is_provisional=False,
-            status__in=PRESENT_STATUSES,
-        )
-        .select_related("school")
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    return enrolment.school.name if enrolment is not None else ""
+    """The name of the school that issued the link (the only school it reaches)."""
+    return link.school.name if link.school is not None else ""
 
 
 def _clean_text(value: str, *, field: str, label: str, limit: int) -> str:
@@ -383,7 +485,7 @@ def notice_submit(
     if kind == NoticeKind.ABSENT:
         at_time = None
     student_id = link.guardian.student_id
-    enrolment = enrolment_on(student_id, date)
+    enrolment = enrolment_on(student_id, date, school_id=link.school_id or 0)
     if enrolment is None:
         raise ValidationError(
             {
@@ -403,10 +505,11 @@ def notice_submit(
     with transaction.atomic():
         # One notice at a time per guardian: a double tap cannot file the same notice twice.
         Guardian.objects.select_for_update().filter(pk=link.guardian_id).first()
-        if not GuardianLink.objects.filter(
+        current = GuardianLink.objects.filter(
             pk=link.pk, revoked_at__isnull=True, expires_on__gte=today
-        ).exists():
-            raise ValidationError("このリンクは使えなくなりました。学校にお問い合わせください。")
+        ).first()
+        if current is None or not _is_enrolled_at_school(link, today):
+            raise ValidationError(LINK_GONE)
         if AbsenceNotice.objects.filter(
             guardian_id=link.guardian_id,
             student_id=student_id,

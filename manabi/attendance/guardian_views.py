@@ -71,7 +71,9 @@ def guardian_page(view: View) -> View:
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
-    return render(request, "attendance/guardian/invalid.html", status=404)
+    return render(
+        request, "attendance/guardian/invalid.html", {"message": guardian.LINK_GONE}, status=404
+    )
 
 
 def _not_found(request: HttpRequest, token: str) -> HttpResponse:
@@ -226,15 +228,17 @@ def _letters(
 @login_required
 @require_GET
 def links(request: HttpRequest, class_id: int) -> HttpResponse:
-    """保護者連絡用リンク: each pupil's guardians and whether their link is valid."""
+    """保護者連絡用リンク: each pupil's guardians and whether their link is valid, and the
+    links of former pupils (転出 …) that were never revoked."""
     acting = acting_of(request)
     school_class, _ = access_book(acting, class_id, action=Action.EDIT)
     pupils = guardian.class_guardians(school_class)
+    former = list(guardian.former_pupils_links(school_class))
     audit_record(
         actor=acting,
         action="attendance.guardian_link.list",
         target=school_class,
-        details={"pupils": len(pupils)},
+        details={"pupils": len(pupils), "former_links": len(former)},
     )
     return render(
         request,
@@ -242,6 +246,7 @@ def links(request: HttpRequest, class_id: int) -> HttpResponse:
         {
             "school_class": school_class,
             "pupils": pupils,
+            "former": former,
             "missing": sum(1 for p in pupils for row in p.guardians if row.link is None),
         },
     )
@@ -256,7 +261,11 @@ def link_issue(request: HttpRequest, class_id: int, guardian_id: int) -> HttpRes
     found = guardian.guardian_of_class(school_class, guardian_id)
     if found is None:
         raise Http404
-    issued = guardian.link_issue(actor=acting, guardian=found)
+    try:
+        issued = guardian.link_issue(actor=acting, guardian=found, school=school_class.school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("guardian:links", class_id=school_class.pk)
     return _letters(request, school_class, [issued])
 
 

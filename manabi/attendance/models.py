@@ -294,10 +294,20 @@ class Unlock(models.Model):
 
 class GuardianLink(models.Model):
     """A guardian's own link for absence notices (docs/adr/0004): a random token, stored only
-    as its SHA-256, tied to one guardian of one pupil; revocable and valid to a date."""
+    as its SHA-256, tied to one guardian of one pupil at the school that issued it; revocable,
+    valid to a date, and only while the pupil is enrolled at that school."""
 
     guardian = models.ForeignKey(
         "students.Guardian", verbose_name="保護者", on_delete=models.CASCADE, related_name="+"
+    )
+    # Null only for links issued before the school was stored and not found by the backfill
+    # (migration 0004): such a link no longer works.
+    school = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="発行した学校",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     token_sha256 = models.CharField("トークンのハッシュ", max_length=64, unique=True)
     expires_on = models.DateField("有効期限")
@@ -315,7 +325,10 @@ class GuardianLink(models.Model):
         verbose_name = "保護者連絡用リンク"
         verbose_name_plural = "保護者連絡用リンク"
         ordering = ["-issued_at", "-pk"]
-        indexes = [models.Index(fields=["guardian", "revoked_at"])]
+        indexes = [
+            models.Index(fields=["guardian", "revoked_at"]),
+            models.Index(fields=["school", "revoked_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.guardian_id} ({self.issued_at:%Y-%m-%d})"

@@ -455,13 +455,23 @@ def roll_calls_on(classes: Sequence[SchoolClass], day: date) -> list[RollCallRow
     return rows
 
 
+# The version of ``content_digest``'s payload. 2: the marks carry ``reason_label`` (the board's
+# own name of the reason), so that changing only that name changes the hash. Months locked
+# before keep the hash version 1 gave them; nothing re-computes a stored hash to compare it,
+# so a lock's ``content_sha256`` is a record of what was locked, not something to verify with
+# the current version.
+DIGEST_VERSION = 2
+
+
 def content_digest(school_class: SchoolClass, year: int, month: int) -> str:
-    """SHA-256 of a class's month as it stands: the days and every mark of its pupils."""
+    """SHA-256 of a class's month as it stands: the days and every mark of its pupils, with
+    every field a teacher enters (version ``DIGEST_VERSION``)."""
     import hashlib
     import json
 
     grid = month_grid(school_class, year, month)
     payload = {
+        "version": DIGEST_VERSION,
         "class": school_class.pk,
         "month": f"{year:04d}-{month:02d}",
         "days": [[d.date.isoformat(), d.lesson] for d in grid.days],
@@ -471,6 +481,7 @@ def content_digest(school_class: SchoolClass, year: int, month: int) -> str:
                 c.date.isoformat(),
                 c.mark.status,
                 c.mark.reason,
+                c.mark.reason_label,
                 c.mark.deemed_kind,
                 c.mark.detail,
                 c.mark.late,

@@ -8,7 +8,7 @@ nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from manabi.accounts.models import Account
 from manabi.accounts.selectors import Acting
 from manabi.attendance import schooldays, selectors
 from manabi.attendance.choices import (
+    NOTE_MAX,
     AbsenceReason,
     ClosureKind,
     DeemedKind,
@@ -77,6 +78,44 @@ class MarkData:
         return (
             self.status == MarkStatus.PRESENT and not self.late and not self.early and not self.note
         )
+
+
+def mark_data_of(mark: Mark) -> MarkData:
+    """What a stored mark says, as the services take it (pure)."""
+    return MarkData(
+        status=MarkStatus(mark.status),
+        reason=mark.reason,
+        reason_label=mark.reason_label,
+        deemed_kind=mark.deemed_kind,
+        detail=mark.detail,
+        late=mark.late,
+        early=mark.early,
+        arrived_at=mark.arrived_at,
+        left_at=mark.left_at,
+        note=mark.note,
+    )
+
+
+def merge_pen(existing: MarkData | None, pen: MarkData) -> MarkData:
+    """A grid pen over what the day already has (pure). A 遅刻 / 早退 pen on a day that is
+    出席 or 出席扱い only adds its flag: 早退, the times, 出席扱い and the 備考 stay. Any other
+    pen sets the status and keeps the 備考 (and the 詳細 when the status stays the same);
+    「出席 (取消し)」 clears the day."""
+    if existing is None or pen.is_plain_present:
+        return pen
+    if (
+        pen.status == MarkStatus.PRESENT
+        and (pen.late or pen.early)
+        and existing.status in (MarkStatus.PRESENT, MarkStatus.DEEMED)
+    ):
+        return replace(existing, late=existing.late or pen.late, early=existing.early or pen.early)
+    same = existing.status == pen.status
+    return replace(
+        pen,
+        note=existing.note,
+        detail=existing.detail if same else pen.detail,
+        reason_label=existing.reason_label if same and existing.reason == pen.reason else "",
+    )
 
 
 def check_mark(data: MarkData) -> None:
@@ -142,6 +181,52 @@ def _require_open(school_class: SchoolClass, day: date, *, lock: bool = True) ->
         )
 
 
+def _lock_class(school_class: SchoolClass) -> None:
+    """Take the class's row lock first: every write of its book (marks, 締め, ロック) does, so
+    that an edit and a close of the same class run one after the other, never across."""
+    SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
+
+
+def _require_months_open(
+    *,
+    school_id: int,
+    months: set[tuple[int, int]],
+    change: str,
+    grade: int | None = None,
+    class_id: int | None = None,
+) -> None:
+    """A change of the days themselves (臨時休業, 学校暦) must not alter a month that any class it
+    takes in has closed or locked. Locks the classes' rows (as ``_lock_class``, so a 締め cannot
+    slip in) and their months' ``MonthLock`` rows, then refuses naming the first class and
+    month. ``grade`` / ``class_id`` narrow the classes (学年閉鎖, 学級閉鎖); ``change`` is
+    what is refused (「この臨時休業は登録できません」)."""
+    if not months:
+        return
+    years = {schooldays.fiscal_year_of(date(y, m, 1)) for y, m in months}
+    classes = SchoolClass.objects.filter(school_id=school_id, fiscal_year__in=years)
+    if class_id is not None:
+        classes = classes.filter(pk=class_id)
+    elif grade is not None:
+        classes = classes.filter(grade=grade)
+    class_ids = list(classes.select_for_update().order_by("pk").values_list("pk", flat=True))
+    in_months = Q(pk__in=[])
+    for year, month in months:
+        in_months |= Q(year=year, month=month)
+    locks = list(
+        MonthLock.objects.select_for_update()
+        .filter(in_months, school_class_id__in=class_ids)
+        .order_by("school_class_id", "year", "month")
+    )
+    if not locks:
+        return
+    first = min(locks, key=lambda lock: (lock.year, lock.month, lock.school_class_id))
+    label = SchoolClass.objects.get(pk=first.school_class_id).label
+    raise ValidationError(
+        f"{label}の{first.month}月は{first.get_state_display()}のため、{change}。"
+        "締めを取り消す (ロック中は解除する) か、その月にかからないようにしてください。"
+    )
+
+
 def _require_in_year(school_class: SchoolClass, day: date) -> None:
     if schooldays.fiscal_year_of(day) != school_class.fiscal_year:
         raise ValidationError(
@@ -166,6 +251,7 @@ def mark_set(
     check_mark(data)
     _require_in_year(school_class, day)
     with transaction.atomic():
+        _lock_class(school_class)
         _require_open(school_class, day)
         enrolment = _placement(school_class, student_id, day)
         _require_lesson_day(school_class, day)
@@ -216,6 +302,30 @@ def mark_set(
     return mark
 
 
+def mark_pen(
+    *,
+    actor: Acting,
+    school_class: SchoolClass,
+    student_id: int,
+    day: date,
+    pen: MarkData,
+) -> Mark | None:
+    """One click or key of the grid: the pen's mark merged into what the day already has
+    (``merge_pen``), read under the row lock so that a pen and another edit do not cross."""
+    _require_in_year(school_class, day)
+    with transaction.atomic():
+        _lock_class(school_class)
+        existing = (
+            Mark.objects.select_for_update()
+            .filter(student_id=student_id, school_id=school_class.school_id, date=day)
+            .first()
+        )
+        data = merge_pen(mark_data_of(existing) if existing is not None else None, pen)
+        return mark_set(
+            actor=actor, school_class=school_class, student_id=student_id, day=day, data=data
+        )
+
+
 def mark_range(
     *,
     actor: Acting,
@@ -232,10 +342,12 @@ def mark_range(
     if (end - start).days > 62:
         raise ValidationError({"end": "期間は2か月以内にしてください。"})
     check_mark(data)
-    days = [d.date for d in selectors.class_days(school_class, start, end) if d.lesson]
-    if not days:
-        raise ValidationError("この期間に授業日がありません。")
     with transaction.atomic():
+        # The class first, then its days: a 臨時休業 or 学校暦 change waits for this range.
+        _lock_class(school_class)
+        days = [d.date for d in selectors.class_days(school_class, start, end) if d.lesson]
+        if not days:
+            raise ValidationError("この期間に授業日がありません。")
         for day in days:
             mark_set(
                 actor=actor, school_class=school_class, student_id=student_id, day=day, data=data
@@ -309,23 +421,34 @@ def _notice_mark(notice: AbsenceNotice) -> MarkData:
 def notice_accept(
     *, actor: Acting, school_class: SchoolClass, notice: AbsenceNotice
 ) -> Mark | None:
-    """Accept a guardian's notice: it becomes the pupil's mark for the day (an existing mark
-    of the day keeps what the notice does not say: a 遅刻 and an 早退 notice make both)."""
+    """Accept a guardian's notice: it becomes the pupil's mark for the day. A 遅刻 / 早退
+    notice on a day that is already 出席 or 出席扱い only adds its flag and time: the day keeps
+    its status (出席扱い stays 出席扱い), its other flag and its 備考 (the notice's words are
+    added). The existing mark is read under its row lock."""
     with transaction.atomic():
         locked = AbsenceNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.RECEIVED:
             raise ValidationError("この連絡はもう処理されています。")
+        _lock_class(school_class)
         data = _notice_mark(locked)
-        existing = Mark.objects.filter(
-            student_id=locked.student_id, school_id=locked.school_id, date=locked.date
-        ).first()
-        if existing is not None and existing.status in (MarkStatus.PRESENT, MarkStatus.DEEMED):
-            if locked.kind == NoticeKind.LATE and existing.early:
-                data = MarkData(**{**data.__dict__, "early": True, "left_at": existing.left_at})
-            if locked.kind == NoticeKind.EARLY and existing.late:
-                data = MarkData(
-                    **{**data.__dict__, "late": True, "arrived_at": existing.arrived_at}
+        existing = (
+            Mark.objects.select_for_update()
+            .filter(student_id=locked.student_id, school_id=locked.school_id, date=locked.date)
+            .first()
+        )
+        if (
+            existing is not None
+            and locked.kind != NoticeKind.ABSENT
+            and existing.status in (MarkStatus.PRESENT, MarkStatus.DEEMED)
+        ):
+            note = f"{existing.note} / {data.note}" if existing.note else data.note
+            if locked.kind == NoticeKind.LATE:
+                data = replace(
+                    mark_data_of(existing), late=True, arrived_at=data.arrived_at, note=note
                 )
+            else:
+                data = replace(mark_data_of(existing), early=True, left_at=data.left_at, note=note)
+            data = replace(data, note=data.note[:NOTE_MAX])
         mark = mark_set(
             actor=actor,
             school_class=school_class,
@@ -377,6 +500,7 @@ def month_close(*, actor: Acting, school_class: SchoolClass, year: int, month: i
     """締め: the 学級担当 says the month is complete; edits stop until it is reopened."""
     _check_month(school_class, year, month)
     with transaction.atomic():
+        _lock_class(school_class)
         lock = (
             MonthLock.objects.select_for_update()
             .filter(school_class=school_class, year=year, month=month)
@@ -439,6 +563,7 @@ def month_lock(*, actor: Acting, school_class: SchoolClass, year: int, month: in
     is locked, so the 学級担当 has said it is complete."""
     _check_month(school_class, year, month)
     with transaction.atomic():
+        _lock_class(school_class)
         lock = (
             MonthLock.objects.select_for_update()
             .filter(school_class=school_class, year=year, month=month)
@@ -521,8 +646,13 @@ def closure_create(
     if not reason.strip():
         raise ValidationError({"reason": "理由を入力してください。"})
     with transaction.atomic():
-        for year, month in {(d.year, d.month) for d in schooldays.date_range(start, end)}:
-            _require_open(school_class, date(year, month, 1))
+        _require_months_open(
+            school_id=school_class.school_id,
+            months={(d.year, d.month) for d in schooldays.date_range(start, end)},
+            change="この臨時休業は登録できません",
+            grade=school_class.grade if kind == ClosureKind.GRADE else None,
+            class_id=school_class.pk if kind == ClosureKind.CLASS else None,
+        )
         closure = Closure.objects.create(
             school_id=school_class.school_id,
             fiscal_year=school_class.fiscal_year,
@@ -545,7 +675,8 @@ def closure_create(
 
 def holidays_import(*, actor: Acting, school_id: int, fiscal_year: int) -> int:
     """Mark the 国民の祝日 of the 年度 as 休業日 in the school's calendar (days already set by
-    the school are kept). Returns how many days were added."""
+    the school are kept). Returns how many days were added. Refused, adding nothing, when a
+    holiday to add falls in a month a class has closed or locked."""
     start, end = schooldays.fiscal_year_bounds(fiscal_year)
     holidays = {
         d: name
@@ -564,6 +695,12 @@ def holidays_import(*, actor: Acting, school_id: int, fiscal_year: int) -> int:
             for d, name in sorted(holidays.items())
             if d not in have
         ]
+        _require_months_open(
+            school_id=school_id,
+            # A holiday on a weekend changes no class's days.
+            months={(c.date.year, c.date.month) for c in new if c.date.weekday() < 5},
+            change="祝日を取り込めません",
+        )
         CalendarDay.objects.bulk_create(new)
         audit_record(
             actor=actor,
@@ -576,8 +713,14 @@ def holidays_import(*, actor: Acting, school_id: int, fiscal_year: int) -> int:
 def calendar_day_set(
     *, actor: Acting, school_id: int, day: date, is_school_day: bool | None, note: str = ""
 ) -> None:
-    """Set a day of the school calendar: a 授業日 or a 休業日, or ``None`` for the weekday rule."""
+    """Set a day of the school calendar: a 授業日 or a 休業日, or ``None`` for the weekday rule.
+    Refused while a class of the school has closed or locked the day's month."""
     with transaction.atomic():
+        _require_months_open(
+            school_id=school_id,
+            months={(day.year, day.month)},
+            change="この日の学校暦は変更できません",
+        )
         CalendarDay.objects.filter(school_id=school_id, date=day).delete()
         if is_school_day is not None:
             CalendarDay.objects.create(

@@ -283,18 +283,19 @@ def _cell_response(
 @login_required
 @require_POST
 def quick(request: HttpRequest, class_id: int) -> HttpResponse:
-    """One click or key: set the pen's mark on a pupil's day (htmx; a page post redirects)."""
+    """One click or key: the pen's mark merged into a pupil's day (a 遅刻 keeps the day's 早退
+    and 備考; htmx, a page post redirects)."""
     acting = acting_of(request)
     school_class, _ = access_book(acting, class_id, action=Action.EDIT)
     form = QuickForm(request.POST)
     if not form.is_valid():
         return HttpResponse("入力が正しくありません。", status=400)
     student_id, day = form.cleaned_data["student"], form.cleaned_data["date"]
-    _label, data = PENS[form.cleaned_data["pen"]]
+    _label, pen = PENS[form.cleaned_data["pen"]]
     error = ""
     try:
-        services.mark_set(
-            actor=acting, school_class=school_class, student_id=student_id, day=day, data=data
+        services.mark_pen(
+            actor=acting, school_class=school_class, student_id=student_id, day=day, pen=pen
         )
     except ValidationError as exc:
         error = " ".join(_errors(exc))

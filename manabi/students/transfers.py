@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from manabi.accounts.selectors import Acting
 from manabi.classes.models import SchoolClass
+from manabi.core import extensions
 from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.students import handover
@@ -33,6 +34,7 @@ from manabi.students.models import (
     Transfer,
     TransferStatus,
 )
+from manabi.students.points import TRANSFER_RECORDED
 from manabi.students.services import (
     GuardianData,
     StudentData,
@@ -93,6 +95,10 @@ def transfer_record(
                 "to_school": to_school.pk if to_school else None,
                 "destination_name": destination_name if not to_school else "",
             },
+        )
+        # The apps above (attendance: the school's guardian links) end what the school gave.
+        extensions.call(
+            TRANSFER_RECORDED, actor=actor, student=current.student, school_id=current.school_id
         )
     return transfer
 

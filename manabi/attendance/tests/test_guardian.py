@@ -466,3 +466,146 @@ def test_a_guardian_or_link_of_another_class_is_404(school_cast: SchoolCast, tod
     link.refresh_from_db()
     assert link.revoked_at is None
     assert GuardianLink.objects.count() == 1
+
+
+# --- A link belongs to the school that issued it (転出) ---------------------------------------
+
+
+def transfer_out(sc: SchoolCast, key: str, day: date) -> None:
+    from manabi.students import transfers
+
+    transfers.transfer_record(
+        actor=acting_for(sc.account("principal_a")),
+        enrolment=sc.enrolments[key],
+        moved_on=day,
+        reason="転居",
+        to_school=sc.classes["b1_1"].school,
+    )
+
+
+@pytest.mark.django_db
+def test_a_transfer_revokes_the_schools_links_and_the_link_stops(
+    school_cast: SchoolCast, today: date
+) -> None:
+    sc = school_cast
+    link, token = issue(sc, "A1-1")
+    assert link.school == sc.classes["a1_1"].school
+    transfer_out(sc, "A1-1", today)
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    event = AuditEvent.objects.get(action="attendance.guardian_link.revoke")
+    assert event.details["links"] == [link.pk] and event.details["reason"] == "転出"
+    response = Client().get(f"/guardian/{token}/")
+    assert response.status_code == 404
+    assert (
+        "このリンクは使えなくなりました。学校にお問い合わせください。" in response.content.decode()
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert not AbsenceNotice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_link_stops_when_the_pupil_is_no_longer_at_its_school_even_unrevoked(
+    school_cast: SchoolCast, today: date
+) -> None:
+    """The guardian's check does not rely on the revocation: a pupil who left (here the
+    enrolment ended without a 転出, as a 退学 would) takes the school's link with them."""
+    from manabi.students.models import EnrolmentStatus
+
+    sc = school_cast
+    link, token = issue(sc, "A1-1")
+    # The old code showed the pupil's new school and filed notices there.
+    sc.enrolments["A1-1"].status = EnrolmentStatus.WITHDRAWN
+    sc.enrolments["A1-1"].end_date = today - timedelta(days=1)
+    sc.enrolments["A1-1"].save()
+    assert guardian.link_for_token(token) is None
+    response = Client().post(f"/guardian/{token}/", form_data(today))
+    assert response.status_code == 404
+    assert not AbsenceNotice.objects.exists()
+    with pytest.raises(ValidationError):
+        submit(link, today)
+
+
+@pytest.mark.django_db
+def test_the_new_school_sees_no_valid_link_and_the_old_one_cannot_file_there(
+    school_cast: SchoolCast, today: date
+) -> None:
+    from manabi.students import transfers
+    from manabi.students.models import Transfer
+
+    sc = school_cast
+    _, old_token = issue(sc, "A1-1")
+    transfer_out(sc, "A1-1", today - timedelta(days=1))
+    transfers.transfer_accept(
+        actor=acting_for(sc.account("teacher_b")),
+        transfer=Transfer.objects.get(),
+        school_class=sc.classes["b1_1"],
+        start_date=today,
+    )
+    # Revoked or not, the old school's link does not reach the new school.
+    GuardianLink.objects.update(revoked_at=None)
+    assert guardian.link_for_token(old_token) is None
+    page = sc.client("teacher_b").get(f"/guardian/classes/{sc.classes['b1_1'].pk}/links/")
+    rows = {p.enrolment.student.given_name: p.guardians for p in page.context["pupils"]}
+    assert [row.link for row in rows["A1-1"]] == [None]
+    new, new_token = guardian.link_issue(
+        actor=acting_for(sc.account("teacher_b")),
+        guardian=guardian_of(sc, "A1-1"),
+        school=sc.classes["b1_1"].school,
+    )
+    assert new.school == sc.classes["b1_1"].school
+    found = guardian.link_for_token(new_token)
+    assert found == new and guardian.school_name_of(found) == sc.classes["b1_1"].school.name
+    notice = submit(new, today)
+    assert notice.school == sc.classes["b1_1"].school
+
+
+@pytest.mark.django_db
+def test_the_old_class_lists_and_revokes_a_former_pupils_link(
+    school_cast: SchoolCast, today: date
+) -> None:
+    sc = school_cast
+    link, _ = issue(sc, "A1-1")
+    transfer_out(sc, "A1-1", today)
+    GuardianLink.objects.filter(pk=link.pk).update(revoked_at=None)  # e.g. before this fix
+    class_id = sc.classes["a1_1"].pk
+    client = sc.client("teacher_a")
+    page = client.get(f"/guardian/classes/{class_id}/links/")
+    assert [p.enrolment.student.given_name for p in page.context["pupils"]] == ["A1-2", "A1-3"]
+    assert page.context["former"] == [link]
+    assert "転出などで在籍しなくなった" in page.content.decode()
+    response = client.post(f"/guardian/classes/{class_id}/links/{link.pk}/revoke/")
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert client.get(f"/guardian/classes/{class_id}/links/").context["former"] == []
+    # Another class of the school cannot reach it.
+    other = sc.client("homeroom_a2")
+    assert (
+        other.get(f"/guardian/classes/{sc.classes['a1_2'].pk}/links/{link.pk}/revoke/").status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_the_backfill_gives_old_links_the_school_of_the_day_they_were_issued(
+    school_cast: SchoolCast, today: date
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    sc = school_cast
+    link, _ = issue(sc, "A1-1")
+    transfer_out(sc, "A1-1", today)  # the pupil has moved since
+    orphan, _ = issue(sc, "A1-2")
+    GuardianLink.objects.update(school=None)
+    from manabi.students.models import Enrolment
+
+    Enrolment.objects.filter(student=sc.students["A1-2"]).delete()  # no enrolment at all
+    migration = importlib.import_module("manabi.attendance.migrations.0004_guardian_link_school")
+    migration.fill_school(apps, None)
+    link.refresh_from_db()
+    orphan.refresh_from_db()
+    assert link.school == sc.classes["a1_1"].school
+    assert orphan.school is None

@@ -384,3 +384,239 @@ def test_a_boards_own_reasons_are_offered_and_counted_by_their_kind(
     services.reason_option_toggle(actor=officer, option=fever)
     assert [o.label for o in selectors.reason_options(school_id)] == ["家事都合"]
     assert not AbsenceReasonOption.objects.get(pk=fever.pk).active
+
+
+# --- A change of the days does not alter a closed month (臨時休業, 学校暦) ----------------------
+
+
+def close_june(sc: SchoolCast, key: str, *, lock: bool = False) -> None:
+    year = sc.year
+    services.month_close(actor=teacher(sc), school_class=sc.classes[key], year=year, month=6)
+    if lock:
+        services.month_lock(
+            actor=acting_for(sc.account("principal_a")),
+            school_class=sc.classes[key],
+            year=year,
+            month=6,
+        )
+
+
+def test_a_grade_closure_is_refused_when_another_class_of_the_grade_closed_the_month(
+    school_cast: SchoolCast,
+) -> None:
+    sc = school_cast
+    mon = monday(sc.year, 6)
+    close_june(sc, "a1_2")
+    with pytest.raises(
+        ValidationError, match="1年2組の6月は締め済みのため、この臨時休業は登録できません。"
+    ):
+        services.closure_create(
+            actor=acting_for(sc.account("principal_a")),
+            school_class=sc.classes["a1_1"],
+            kind=ClosureKind.GRADE,
+            start=mon,
+            end=mon,
+            reason="学年閉鎖",
+        )
+    assert selectors.is_lesson_day(sc.classes["a1_2"], mon)
+    # A class closure of a class whose month is open, and another grade, are not held up.
+    for key, kind in (("a1_1", ClosureKind.CLASS), ("a2_1", ClosureKind.GRADE)):
+        services.closure_create(
+            actor=acting_for(sc.account("principal_a")),
+            school_class=sc.classes[key],
+            kind=kind,
+            start=mon,
+            end=mon,
+            reason="閉鎖",
+        )
+    assert not selectors.is_lesson_day(sc.classes["a1_1"], mon)
+
+
+def test_a_school_closure_and_a_calendar_change_are_refused_over_a_locked_month(
+    school_cast: SchoolCast,
+) -> None:
+    sc = school_cast
+    mon = monday(sc.year, 6)
+    close_june(sc, "a2_1", lock=True)
+    digest = MonthLock.objects.get().content_sha256
+    principal = acting_for(sc.account("principal_a"))
+    with pytest.raises(ValidationError, match="2年1組の6月はロック済みのため"):
+        services.closure_create(
+            actor=principal,
+            school_class=sc.classes["a1_1"],
+            kind=ClosureKind.SCHOOL,
+            start=mon - timedelta(days=7),
+            end=mon,
+            reason="休校",
+        )
+    with pytest.raises(ValidationError, match="2年1組の6月はロック済みのため"):
+        services.calendar_day_set(
+            actor=principal, school_id=sc.classes["a1_1"].school_id, day=mon, is_school_day=False
+        )
+    assert not CalendarDay.objects.exists()
+    assert selectors.content_digest(sc.classes["a2_1"], sc.year, 6) == digest
+    # Another month is free.
+    services.calendar_day_set(
+        actor=principal,
+        school_id=sc.classes["a1_1"].school_id,
+        day=monday(sc.year, 7),
+        is_school_day=False,
+    )
+    assert CalendarDay.objects.count() == 1
+
+
+def test_importing_holidays_is_refused_when_one_falls_in_a_closed_month(
+    school_cast: SchoolCast,
+) -> None:
+    from manabi.attendance import schooldays
+
+    sc = school_cast
+    start, end = schooldays.fiscal_year_bounds(sc.year)
+    weekday_holidays = sorted(
+        d
+        for y in (start.year, end.year)
+        for d in schooldays.national_holidays(y)
+        if start <= d <= end and d.weekday() < 5
+    )
+    month = weekday_holidays[0]
+    services.month_close(
+        actor=teacher(sc), school_class=sc.classes["a2_1"], year=month.year, month=month.month
+    )
+    school_id = sc.classes["a1_1"].school_id
+    principal = acting_for(sc.account("principal_a"))
+    with pytest.raises(ValidationError, match=f"2年1組の{month.month}月は締め済みのため"):
+        services.holidays_import(actor=principal, school_id=school_id, fiscal_year=sc.year)
+    assert not CalendarDay.objects.exists()
+    services.month_reopen(
+        actor=teacher(sc), school_class=sc.classes["a2_1"], year=month.year, month=month.month
+    )
+    assert services.holidays_import(actor=principal, school_id=school_id, fiscal_year=sc.year)
+
+
+# --- A close and an edit of the same class run one after the other -------------------------
+
+
+def _first_query(queries: list[dict[str, str]]) -> str:
+    return next(
+        q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
+    )
+
+
+def test_edits_and_closes_take_the_class_row_first(school_cast: SchoolCast) -> None:
+    """On PostgreSQL the first statement is ``SELECT … FROM classes_schoolclass … FOR UPDATE``
+    (SQLite, which the tests run on, drops ``FOR UPDATE`` but keeps the order)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sc = school_cast
+    klass = sc.classes["a1_1"]
+    mon = monday(sc.year, 6)
+    pupil = sc.students["A1-1"].pk
+    homeroom, principal = teacher(sc), acting_for(sc.account("principal_a"))
+    calls = {
+        "mark_set": lambda: services.mark_set(
+            actor=homeroom, school_class=klass, student_id=pupil, day=mon, data=ABSENT
+        ),
+        "mark_range": lambda: services.mark_range(
+            actor=homeroom,
+            school_class=klass,
+            student_id=pupil,
+            start=mon,
+            end=mon + timedelta(days=1),
+            data=SUSPENDED,
+        ),
+        "month_close": lambda: services.month_close(
+            actor=homeroom, school_class=klass, year=mon.year, month=6
+        ),
+        "month_lock": lambda: services.month_lock(
+            actor=principal,
+            school_class=klass,
+            year=mon.year,
+            month=6,
+        ),
+    }
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        first = _first_query(queries.captured_queries)
+        assert 'FROM "classes_schoolclass"' in first, (name, first)
+
+
+# --- Pens and notices add to the day, they do not replace it --------------------------------
+
+
+def test_a_late_pen_keeps_the_days_early_leave_note_and_deemed_status() -> None:
+    from manabi.attendance.choices import DeemedKind
+
+    early = MarkData(status=MarkStatus.PRESENT, early=True, left_at=time(13, 0), note="通院")
+    late_pen = MarkData(status=MarkStatus.PRESENT, late=True)
+    merged = services.merge_pen(early, late_pen)
+    assert (merged.late, merged.early, merged.left_at, merged.note) == (
+        True,
+        True,
+        time(13, 0),
+        "通院",
+    )
+    deemed = MarkData(status=MarkStatus.DEEMED, deemed_kind=DeemedKind.SEPARATE_ROOM, note="別室")
+    merged = services.merge_pen(deemed, late_pen)
+    assert merged.status == MarkStatus.DEEMED and merged.late and merged.note == "別室"
+    # An absence pen keeps the note; 取消し clears the day.
+    absent = services.merge_pen(early, ABSENT)
+    assert absent.status == MarkStatus.ABSENT and not absent.early and absent.note == "通院"
+    assert services.merge_pen(early, MarkData(status=MarkStatus.PRESENT)).is_plain_present
+    assert services.merge_pen(None, late_pen) == late_pen
+
+
+def test_a_late_notice_on_a_deemed_day_keeps_it_deemed(school_cast: SchoolCast) -> None:
+    from manabi.attendance.choices import DeemedKind
+
+    sc = school_cast
+    mon = monday(sc.year, 6)
+    student = sc.students["A1-1"]
+    services.mark_set(
+        actor=teacher(sc),
+        school_class=sc.classes["a1_1"],
+        student_id=student.pk,
+        day=mon,
+        data=MarkData(
+            status=MarkStatus.DEEMED,
+            deemed_kind=DeemedKind.SEPARATE_ROOM,
+            early=True,
+            left_at=time(14, 0),
+            note="別室で学習",
+        ),
+    )
+    notice = AbsenceNotice.objects.create(
+        student=student,
+        school=sc.cast.orgs["school_a"],
+        guardian=student.guardians.get(),
+        date=mon,
+        kind=NoticeKind.LATE,
+        at_time=time(10, 0),
+        symptoms="通院",
+    )
+    services.notice_accept(actor=teacher(sc), school_class=sc.classes["a1_1"], notice=notice)
+    mark = Mark.objects.get()
+    assert mark.status == MarkStatus.DEEMED and mark.deemed_kind == DeemedKind.SEPARATE_ROOM
+    assert mark.late and mark.arrived_at == time(10, 0)
+    assert mark.early and mark.left_at == time(14, 0)
+    assert mark.note == "別室で学習 / 保護者連絡: 通院"
+
+
+# --- The lock's hash covers every field -----------------------------------------------------
+
+
+def test_the_digest_changes_with_the_boards_reason_name(school_cast: SchoolCast) -> None:
+    sc = school_cast
+    klass = sc.classes["a1_1"]
+    mon = monday(sc.year, 6)
+    services.mark_set(
+        actor=teacher(sc),
+        school_class=klass,
+        student_id=sc.students["A1-1"].pk,
+        day=mon,
+        data=MarkData(status=MarkStatus.ABSENT, reason=AbsenceReason.ILLNESS, reason_label="発熱"),
+    )
+    before = selectors.content_digest(klass, mon.year, 6)
+    Mark.objects.update(reason_label="頭痛")
+    assert selectors.content_digest(klass, mon.year, 6) != before

@@ -245,3 +245,23 @@ def test_a_days_reason_stays_when_the_board_list_lacks_it(
     )
     assert saved.status_code == 302
     assert Mark.objects.get().note == "再診"
+
+
+def test_a_late_pen_keeps_the_days_early_leave_and_note(school_cast: SchoolCast, day: date) -> None:
+    from datetime import time
+
+    sc = school_cast
+    services.mark_set(
+        actor=acting_for(sc.account("teacher_a")),
+        school_class=sc.classes["a1_1"],
+        student_id=sc.students["A1-1"].pk,
+        day=day,
+        data=services.MarkData(
+            status=MarkStatus.PRESENT, early=True, left_at=time(13, 0), note="通院のため"
+        ),
+    )
+    response = quick(sc, "teacher_a", day, "A1-1", "late", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    mark = Mark.objects.get()
+    assert mark.late and mark.early and mark.left_at == time(13, 0)
+    assert mark.note == "通院のため"
