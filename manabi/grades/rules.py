@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,6 +38,7 @@ from types import MappingProxyType
 from typing import Literal, TypeVar, cast
 
 from manabi.core.wareki import format_fiscal_year
+from manabi.grades.datafiles import DataError, load_keyed
 
 RULES_VERSION = "2026.1"
 
@@ -236,12 +236,8 @@ class RatingOutcome:
     warnings: tuple[str, ...] = ()
 
 
-class RuleError(ValueError):
+class RuleError(DataError):
     """A rule's data is not valid; ``errors`` lists every problem, in Japanese."""
-
-    def __init__(self, errors: Sequence[str]) -> None:
-        self.errors: list[str] = list(errors)
-        super().__init__("\n".join(self.errors))
 
 
 def _frozen_tables(tables: Mapping[Scale, Mapping[K, V]]) -> Mapping[Scale, Mapping[K, V]]:
@@ -1145,18 +1141,7 @@ def rating_from_scores(
 
 @functools.cache
 def _load_shipped() -> Mapping[str, Rule]:
-    rules: dict[str, Rule] = {}
-    for path in sorted(SHIPPED_RULES_DIR.glob("*.json")):
-        try:
-            rule = parse_rule(json.loads(path.read_text(encoding="utf-8")))
-        except RuleError as error:
-            raise RuleError([f"{path.name}: {e}" for e in error.errors]) from error
-        if rule.key != path.stem:
-            raise RuleError(
-                [f"{path.name}: {F_KEY} はファイル名と同じ「{path.stem}」にしてください。"]
-            )
-        rules[rule.key] = rule
-    return MappingProxyType(rules)
+    return load_keyed(SHIPPED_RULES_DIR, parse_rule, RuleError, F_KEY)
 
 
 def shipped_rules() -> dict[str, Rule]:

@@ -24,7 +24,6 @@ managers (:func:`access_transcript_class`).
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from manabi.attendance import selectors as attendance_selectors
 from manabi.classes.models import SchoolClass
 from manabi.core import wareki
 from manabi.grades import cumulative, selectors
+from manabi.grades.datafiles import DataError, load_keyed
 from manabi.grades.models import YEAR_TERM, BehaviourItem, CheckGroup, NarrativeKind
 from manabi.orgs.models import Organisation
 from manabi.students.models import Enrolment, Student
@@ -97,12 +97,8 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # Profiles (pure)
 
 
-class ProfileError(ValueError):
+class ProfileError(DataError):
     """A 調査書 profile is not valid; ``errors`` lists every problem, in Japanese."""
-
-    def __init__(self, errors: Sequence[str]) -> None:
-        self.errors: list[str] = list(errors)
-        super().__init__("\n".join(self.errors))
 
 
 @dataclass(frozen=True)
@@ -364,18 +360,7 @@ def parse_profile(data: object) -> Profile:
 
 @functools.cache
 def _load_shipped() -> Mapping[str, Profile]:
-    found: dict[str, Profile] = {}
-    for path in sorted(PROFILES_DIR.glob("*.json")):
-        try:
-            profile = parse_profile(json.loads(path.read_text(encoding="utf-8")))
-        except ProfileError as error:
-            raise ProfileError([f"{path.name}: {e}" for e in error.errors]) from error
-        if profile.key != path.stem:
-            raise ProfileError(
-                [f"{path.name}: key はファイル名と同じ「{path.stem}」にしてください。"]
-            )
-        found[profile.key] = profile
-    return MappingProxyType(found)
+    return load_keyed(PROFILES_DIR, parse_profile, ProfileError)
 
 
 def shipped_profiles() -> dict[str, Profile]:
