@@ -43,6 +43,7 @@ from manabi.attendance import selectors as attendance_selectors
 from manabi.classes.models import Duty, DutyKind, SchoolClass
 from manabi.core import wareki
 from manabi.core.audit import audit_record
+from manabi.core.models import AuditEvent
 from manabi.grades import rules, selectors
 from manabi.grades.models import (
     YEAR_TERM,
@@ -827,7 +828,10 @@ def check_stored(record: CumulativeRecord) -> list[str]:
     found: list[str] = []
     if content_hash(record.content) != record.content_sha256:
         found.append("確定した内容が確定後に書き換えられています (内容のハッシュが一致しません)。")
-    event = record.lock_event
+    try:
+        event = record.lock_event
+    except AuditEvent.DoesNotExist:  # no database constraint: the event row may be gone
+        event = None
     if event is None:
         found.append("確定の記録 (監査ログ) がありません。")
     elif (
