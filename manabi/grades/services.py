@@ -688,6 +688,9 @@ def _recompute_group(
     # than the computation.
     vp_out: list[dict[str, Any]] = []
     rating_out: list[dict[str, Any]] = []
+    outcomes: dict[tuple[rules.Viewpoint, tuple[rules.ItemScore, ...]], rules.ViewpointOutcome] = {}
+    # An item's score is the same value for every pupil who has it: made once.
+    item_scores_seen: dict[tuple[int, Decimal | None, bool], rules.ItemScore] = {}
     for lesson in lessons:
         lesson_items = items[lesson.pk]
         for sid in members.get(lesson.pk, ()):
@@ -697,24 +700,29 @@ def _recompute_group(
             own: list[tuple[int, rules.ItemScore]] = []
             for pk, term, viewpoint, name, top, weight in lesson_items:
                 value, excused = scores.get((pk, sid), (None, False))
-                own.append(
-                    (
-                        term,
-                        rules.ItemScore(
-                            name=name,
-                            viewpoint=viewpoint,
-                            score=value,
-                            max_score=top,
-                            weight=weight,
-                            excused=excused,
-                        ),
+                item_score = item_scores_seen.get((pk, value, excused))
+                if item_score is None:
+                    item_score = rules.ItemScore(
+                        name=name,
+                        viewpoint=viewpoint,
+                        score=value,
+                        max_score=top,
+                        weight=weight,
+                        excused=excused,
                     )
-                )
+                    item_scores_seen[(pk, value, excused)] = item_score
+                own.append((term, item_score))
             for term in [*terms, YEAR_TERM]:
                 item_scores = [i for t, i in own if term == YEAR_TERM or t == term]
                 marks: dict[rules.Viewpoint, rules.Mark | None] = {}
                 for vp in rules.VIEWPOINTS:
-                    outcome = rules.viewpoint_from_scores(item_scores, vp, rule)
+                    # Pupils with the same scores get the same outcome: one computation each
+                    # (a term's 観点 often has one item, so most pupils share theirs).
+                    vp_items = tuple(i for i in item_scores if i.viewpoint == vp)
+                    outcome = outcomes.get((vp, vp_items))
+                    if outcome is None:
+                        outcome = rules.viewpoint_from_scores(vp_items, vp, rule)
+                        outcomes[(vp, vp_items)] = outcome
                     computed = outcome.mark or ""
                     explanation = outcome.explanation[:300]
                     key = (lesson.pk, sid, term, str(vp))
@@ -733,7 +741,11 @@ def _recompute_group(
                         )
                     mark = entered or computed
                     marks[vp] = mark if mark in ("A", "B", "C") else None  # type: ignore[assignment]
-                average = rules.weighted_percent(item_scores)
+                average = (
+                    rules.weighted_percent(item_scores)
+                    if rule.method == rules.Method.AVERAGE
+                    else None
+                )
                 rating = rules.rating_of(marks, rule, scale, average_percent=average)
                 now = (rating.value, rating.explanation[:300], list(rating.warnings), setup.rule_id)
                 if rating_rows.get((lesson.pk, sid, term)) != now:
