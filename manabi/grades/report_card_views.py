@@ -62,7 +62,7 @@ def _term(request: HttpRequest, terms: list[Term], data: QueryDict | None = None
         raise Http404("成績処理設定がありません。")
     raw = (data if data is not None else request.GET).get("term", "")
     numbers = [t.number for t in terms]
-    if raw.isdigit() and int(raw) in numbers:
+    if raw.isascii() and raw.isdigit() and int(raw) in numbers:
         return int(raw)
     today = timezone.localdate()
     current = next((t.number for t in terms if t.starts_on <= today <= t.ends_on), None)
@@ -261,7 +261,7 @@ def config_from(data: QueryDict) -> tuple[str, dict[str, object]]:
 
     def number(raw: str) -> object:
         raw = raw.strip()
-        return int(raw) if raw.isdigit() and len(raw) <= 4 else raw
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw
 
     return data.get("pattern", ""), {
         "title": data.get("title", ""),

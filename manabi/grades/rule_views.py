@@ -63,7 +63,11 @@ def rule_new(request: HttpRequest) -> HttpResponse:
     school = _school(reach)
     choices = {row.pk: row for row in services.rule_choices(school)}
     base_id = request.GET.get("base") or request.POST.get("base") or ""
-    base = choices.get(int(base_id)) if base_id.isdigit() and len(base_id) < 12 else None
+    base = (
+        choices.get(int(base_id))
+        if base_id.isascii() and base_id.isdigit() and len(base_id) < 12
+        else None
+    )
     if base is None:
         if base_id:
             raise Http404

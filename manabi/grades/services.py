@@ -990,7 +990,10 @@ def rating_set(
 
 def _require_year_open(school_id: int, fiscal_year: int, student: Student) -> None:
     if selectors.locked_students(school_id, fiscal_year, [student.pk]):
-        raise GradesLocked("指導要録が承認・確定されているため変更できません。")
+        raise GradesLocked(
+            f"{student.family_name} {student.given_name}さんの指導要録が承認・確定されているため"
+            "変更できません。"
+        )
 
 
 def narrative_save(
@@ -1025,7 +1028,6 @@ def narrative_save(
             {"text": f"{label}は{max_length}文字以内で入力してください (いま{len(text)}文字)。"}
         )
     with transaction.atomic():
-        _require_year_open(school_id, fiscal_year, student)
         row = (
             Narrative.objects.select_for_update()
             .filter(
@@ -1033,6 +1035,9 @@ def narrative_save(
             )
             .first()
         )
+        if (row.text if row is not None else "") == text:
+            return row  # nothing changes: no lock to ask (a whole class's form saves this way)
+        _require_year_open(school_id, fiscal_year, student)
         if not text:
             if row is not None:
                 audit_record(
@@ -1048,8 +1053,6 @@ def narrative_save(
             row = Narrative(
                 student=student, school_id=school_id, fiscal_year=fiscal_year, term=term, kind=kind
             )
-        elif row.text == text:
-            return row
         row.text = text
         row.updated_by = account
         row.save()
@@ -1090,13 +1093,13 @@ def checks_save(
     if term not in (0, 1, 2, 3):
         raise ValidationError({"term": "学期が正しくありません。"})
     with transaction.atomic():
-        _require_year_open(school_id, fiscal_year, student)
         rows = CheckMark.objects.select_for_update().filter(
             student=student, school_id=school_id, fiscal_year=fiscal_year, term=term, group=group
         )
         have = {r.item for r in rows}
         if have == wanted:
             return have
+        _require_year_open(school_id, fiscal_year, student)
         rows.exclude(item__in=wanted).delete()
         CheckMark.objects.bulk_create(
             [

@@ -251,7 +251,7 @@ def _totals(value: object, grades: Sequence[int], errors: list[str]) -> tuple[To
             errors.append(f'{where}.weights は学年ごとの重み (例: {{"3": 2}}) にしてください。')
         else:
             for grade, weight in raw.items():
-                if not str(grade).isdigit() or int(grade) not in known:
+                if not (str(grade).isascii() and str(grade).isdigit()) or int(grade) not in known:
                     errors.append(
                         f"{where}.weights の学年「{grade}」は grades に含まれていません。"
                     )

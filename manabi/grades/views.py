@@ -250,7 +250,7 @@ def _keep_typed(html: str, item_id: int, student_id: int, value: str) -> str:
 
 
 def _int(text: str | None) -> int | None:
-    if text is None or not text.isdigit() or len(text) > 12:
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 12:
         return None
     return int(text)
 
@@ -555,7 +555,8 @@ def texts(request: HttpRequest, class_id: int) -> HttpResponse:
     function = NARRATIVE_FUNCTIONS[kind]
     school_class, _ = permissions.access_class(acting, class_id, function, action=Action.VIEW)
     terms = _terms_for(school_class)
-    term = _term_of(request, terms)
+    # 道徳, 総合的な学習の時間 and 総合所見 are the year's (what the 指導要録 reads).
+    term = YEAR_TERM if kind in YEAR_KINDS else _term_of(request, terms)
     pupils = _class_pupils(school_class)
     years = selectors.pupil_years(
         school_class.school_id, school_class.fiscal_year, [e.student_id for e in pupils]
@@ -680,7 +681,10 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
     rows = [
         {
             "enrolment": e,
-            "checked": years[e.student_id].checks.get((group, term), set()),
+            # After a refused save the ticks as sent stay, so that nothing is lost.
+            "checked": set(request.POST.getlist(f"c-{e.student_id}"))
+            if problems
+            else years[e.student_id].checks.get((group, term), set()),
         }
         for e in pupils
     ]

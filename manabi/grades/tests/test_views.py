@@ -286,3 +286,63 @@ def test_setup_page_for_the_principal_only(grades_world: GradesWorld) -> None:
     response = client.post(url, bad)
     assert response.status_code == 400
     assert "終了日は開始日以降にしてください" in response.content.decode()
+
+
+def test_one_approved_pupil_does_not_block_the_class_form(grades_world: GradesWorld) -> None:
+    w = grades_world
+    from manabi.grades.models import CumulativeRecord, RecordState
+
+    CumulativeRecord.objects.create(
+        student=w.student("C3-3"),
+        school=w.class_a3.school,
+        fiscal_year=w.sc.year,
+        state=RecordState.APPROVED,
+    )
+    client = w.sc.client("homeroom_a2")
+    ids = {k: w.student(k).pk for k in ("C3-1", "C3-2", "C3-3")}
+    url = reverse("grades:texts", args=[w.class_a3.pk])
+    ok = client.post(
+        url, {"kind": "remarks", "term": "1", f"text-{ids['C3-1']}": "よく頑張りました。"}
+    )
+    assert ok.status_code == 302
+    refused = client.post(url, {"kind": "remarks", "term": "1", f"text-{ids['C3-3']}": "変更"})
+    assert refused.status_code == 400
+    assert "中村 C3-3さんの指導要録が承認・確定されているため" in refused.content.decode()
+    checks_url = reverse("grades:checks", args=[w.class_a3.pk])
+    bad = client.post(
+        checks_url,
+        {"group": "behaviour", f"c-{ids['C3-1']}": ["habits"], f"c-{ids['C3-3']}": ["care"]},
+    )
+    assert bad.status_code == 400
+    # The ticks sent stay on the page, so nothing typed is lost.
+    assert bad.content.decode().count("checked") >= 2
+    assert not CheckMark.objects.exists()
+
+
+def test_year_texts_are_saved_for_the_year(grades_world: GradesWorld) -> None:
+    w = grades_world
+    sid = w.student("C3-1").pk
+    response = w.sc.client("homeroom_a2").post(
+        reverse("grades:texts", args=[w.class_a3.pk]),
+        {"kind": "overall", "term": "2", f"text-{sid}": "学級委員として活躍した。"},
+    )
+    assert response.status_code == 302
+    assert Narrative.objects.get(student_id=sid).term == 0
+
+
+def test_non_ascii_digits_are_refused_not_failed(grades_world: GradesWorld) -> None:
+    w = grades_world
+    client = w.sc.client("teacher_a")
+    response = client.post(
+        reverse("grades:score_cell", args=[w.lesson_a3.pk]),
+        {"term": "1", "item": "²", "student": "٣", "value": "1"},
+    )
+    assert response.status_code == 400
+    principal = w.sc.client("principal_a")
+    assert principal.get(reverse("grades:rule_new") + "?base=²").status_code in (200, 404)
+    assert (
+        principal.get(
+            reverse("report_cards:class_page", args=[w.class_a3.pk]) + "?term=²"
+        ).status_code
+        == 200
+    )
