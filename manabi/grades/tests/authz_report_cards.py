@@ -2,9 +2,9 @@
 
 通知表 印刷 (``grades_output.report_card``) is 学級担当 by 別表1's defaults, and 学級担当 of a
 学級 means its homeroom: on 3年1組 of the grades world (homeroom homeroom_a2) the principal may
-print, teacher_a (a 学級担任 of school A, of 1年1組) may not print it: out of the 印刷 scope, 404 as every grades output,
-school B's teacher and everyone outside a school meet 404. A batch is seen by the person who
-asked for it and by whoever may print the class. The layout (通知表の様式) is for whoever may
+print; teacher_a (a 学級担任 of school A, of 1年1組) may not print it: out of the 印刷 scope,
+404 as every grades output; school B's teacher and everyone outside a school meet 404. A batch
+is seen by whoever may print the class now, its requester included only while they may. The layout (通知表の様式) is for whoever may
 print every class: the principal. Every view and print of a pupil's card is audited, and so is
 a batch asked for or downloaded.
 """
@@ -57,10 +57,10 @@ def batch(requester: str, *, done: bool = False) -> Kwargs:
     return kwargs
 
 
-# 3年1組: the principal prints; teacher_a sees the class but is not its homeroom.
+# 3年1組: the principal prints; teacher_a is not its homeroom.
 PRINT = staff(200, teacher_a=404, teacher_b=404)
-# A batch teacher_a asked for (when they could): theirs to see.
-OWN_BATCH = staff(200, teacher_b=404)
+# A batch teacher_a asked for when they could print the class: no longer theirs to see.
+OWN_BATCH = PRINT
 
 
 def _batch_entries(*, done: bool = False, writes: bool = False) -> list[Entry]:
