@@ -393,9 +393,9 @@ NARRATIVE_FUNCTIONS: dict[str, str] = {
 }
 
 
-class Narrative(models.Model):
-    """A text of a pupil's 通知表 or 指導要録 for a term (0 = the year): 所見, 道徳, 総合的な学習の
-    時間, 外国語活動, 特別活動, 総合所見."""
+class PupilYearEntry(models.Model):
+    """What a 学級担任 enters for a pupil at a school, for a term of a 年度 (0 = the year), and
+    who last changed it: the fields 所見等 and the ○ records share."""
 
     student = models.ForeignKey(
         "students.Student", verbose_name="児童生徒", on_delete=models.PROTECT, related_name="+"
@@ -405,8 +405,6 @@ class Narrative(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     term = models.PositiveSmallIntegerField("学期 (0 は年間)")
-    kind = models.CharField("種類", max_length=20, choices=NarrativeKind.choices)
-    text = models.TextField("内容", max_length=1000)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="更新した人",
@@ -416,6 +414,17 @@ class Narrative(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Narrative(PupilYearEntry):
+    """A text of a pupil's 通知表 or 指導要録 for a term (0 = the year): 所見, 道徳, 総合的な学習の
+    時間, 外国語活動, 特別活動, 総合所見."""
+
+    kind = models.CharField("種類", max_length=20, choices=NarrativeKind.choices)
+    text = models.TextField("内容", max_length=1000)
 
     class Meta:
         verbose_name = "所見等"
@@ -464,29 +473,12 @@ class SpecialActivityItem(models.TextChoices):
     EVENTS = "events", "学校行事"
 
 
-class CheckMark(models.Model):
+class CheckMark(PupilYearEntry):
     """A ○ of 行動の記録 or 特別活動の記録 for a pupil and term (0 = the year). A row is a ○; no
     row is none."""
 
-    student = models.ForeignKey(
-        "students.Student", verbose_name="児童生徒", on_delete=models.PROTECT, related_name="+"
-    )
-    school = models.ForeignKey(
-        "orgs.Organisation", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
-    )
-    fiscal_year = models.PositiveSmallIntegerField("年度")
-    term = models.PositiveSmallIntegerField("学期 (0 は年間)")
     group = models.CharField("記録", max_length=20, choices=CheckGroup.choices)
     item = models.CharField("項目", max_length=20)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="更新した人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     class Meta:
         verbose_name = "行動の記録・特別活動の記録"
