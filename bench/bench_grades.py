@@ -243,20 +243,20 @@ def main() -> None:
         ids = [lc.pk for lc in lessons]
 
         began = time.perf_counter()
-        written = services.recompute_lessons(ids)
+        written = services.recompute_lessons(ids, include_ended=True)
         first = time.perf_counter() - began
         rows = ViewpointResult.objects.count() + RatingResult.objects.count()
         print(f"first computation: {first:.2f} s ({written:,} rows written; {rows:,} rows in all)")
 
         began = time.perf_counter()
-        written = services.recompute_lessons(ids)
+        written = services.recompute_lessons(ids, include_ended=True)
         steady = time.perf_counter() - began
         print(f"recompute, nothing changed: {steady:.2f} s ({written:,} rows written)")
 
         other = services.shipped_rule_row("standard_pattern")
         GradingSetup.objects.filter(school=school).update(rule=other)
         began = time.perf_counter()
-        written = services.recompute_lessons(ids)
+        written = services.recompute_lessons(ids, include_ended=True)
         switched = time.perf_counter() - began
         ok["recompute"] = switched < GOAL_RECOMPUTE_S
         print(

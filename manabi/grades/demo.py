@@ -132,7 +132,7 @@ def build(options: DemoOptions) -> None:
         by = teacher.pk if teacher is not None else None
         filled = [lesson.pk for lesson in lessons if _fill_lesson(lesson, today, by)]
         if filled:
-            services.recompute_lessons(filled)
+            services.recompute_lessons(filled, include_ended=True)
         if teacher is not None and homeroom is not None:
             _texts(homeroom, today, by)
 

@@ -156,14 +156,35 @@ def entry_state(term: Term | None, today: date) -> tuple[bool, str]:
     return True, ""
 
 
+def entry_ended(term: Term, today: date) -> bool:
+    """Whether the term's entry is over (締切 or past its 入力終了日): its results are what
+    was printed, and a later rule change leaves them alone."""
+    return term.entry_closed or (term.entry_closes_on is not None and today > term.entry_closes_on)
+
+
 def _md(d: date) -> str:
     return f"{d.month}月{d.day}日"
 
 
-def locked_students(school_id: int, fiscal_year: int, student_ids: Iterable[int]) -> set[int]:
-    """Pupils whose 指導要録 of the year is approved or locked: their grades are closed."""
+def locked_students(
+    school_id: int, fiscal_year: int, student_ids: Iterable[int], *, for_update: bool = False
+) -> set[int]:
+    """Pupils whose 指導要録 of the year is approved or locked: their grades are closed.
+
+    A write passes ``for_update``: the pupils' records are then locked until it commits, so an
+    approval (which locks the record first) waits for the write and reads what it wrote, or the
+    write waits for the approval and is refused."""
+    records = CumulativeRecord.objects.all()
+    if for_update:
+        ids = list(student_ids)
+        list(
+            records.select_for_update()
+            .filter(school_id=school_id, fiscal_year=fiscal_year, student_id__in=ids)
+            .values_list("pk", flat=True)
+        )
+        student_ids = ids
     return set(
-        CumulativeRecord.objects.filter(
+        records.filter(
             school_id=school_id,
             fiscal_year=fiscal_year,
             student_id__in=list(student_ids),

@@ -213,7 +213,25 @@ def setup_save(
         setup.term_system = term_system
         setup.rule = rule
         setup.save()
-        setup.terms.exclude(number__in=[t.number for t in chosen]).delete()
+        dropped = setup.terms.exclude(number__in=[t.number for t in chosen])
+        kept = EvaluationItem.objects.filter(
+            lesson_class__school=school,
+            lesson_class__fiscal_year=fiscal_year,
+            term__in=dropped.values("number"),
+        )
+        if kept.exists():
+            terms_named = "・".join(
+                f"{n}学期" for n in sorted(set(kept.values_list("term", flat=True)))
+            )
+            raise ValidationError(
+                {
+                    "term_system": (
+                        f"{terms_named}の評価項目が{kept.count()}件あるため、学期の区分を"
+                        "変えられません。先にその評価項目を削除してください。"
+                    )
+                }
+            )
+        dropped.delete()
         for t in chosen:
             Term.objects.update_or_create(
                 setup=setup,
@@ -378,6 +396,7 @@ def item_save(
                 lesson.school_id,
                 lesson.fiscal_year,
                 Score.objects.filter(item=item).values_list("student_id", flat=True),
+                for_update=True,
             )
             if locked:
                 raise GradesLocked(
@@ -428,6 +447,7 @@ def item_delete(*, actor: Acting, item: EvaluationItem) -> int:
             item.lesson_class.school_id,
             item.lesson_class.fiscal_year,
             Score.objects.filter(item=item).values_list("student_id", flat=True),
+            for_update=True,
         )
         if locked:
             raise GradesLocked("指導要録が承認・確定された児童生徒の素点があるため削除できません。")
@@ -482,6 +502,14 @@ def parse_score(text: str, max_score: Decimal) -> tuple[Decimal | None, bool]:
     return value, False
 
 
+def _score_changes(
+    current: Score | None, value: Decimal | None, excused: bool, empty: bool
+) -> bool:
+    if empty:
+        return current is not None
+    return current is None or current.value != value or current.excused != excused
+
+
 @dataclass
 class SaveResult:
     saved: int
@@ -529,35 +557,44 @@ def scores_save(
         raise ValidationError(errors)
     touched = {student.pk for _, student, _, _, _ in parsed}
     with transaction.atomic():
-        locked = selectors.locked_students(lesson.school_id, lesson.fiscal_year, touched)
-        if locked:
-            names = sorted(f"{members[s].family_name} {members[s].given_name}" for s in locked)
-            raise GradesLocked(
-                f"指導要録が承認・確定されているため変更できません: {'、'.join(names)}"
-            )
         existing = {
             (s.item_id, s.student_id): s
             for s in Score.objects.select_for_update().filter(
                 item_id__in=[i.pk for i, *_ in parsed], student_id__in=touched
             )
         }
+        # Only cells whose value changes count: a sheet that repeats an approved pupil's
+        # scores as they are saves the other pupils.
+        changed = [
+            cell
+            for cell in parsed
+            if _score_changes(existing.get((cell[0].pk, cell[1].pk)), cell[2], cell[3], cell[4])
+        ]
+        changed_students = {student.pk for _, student, *_ in changed}
+        locked = selectors.locked_students(
+            lesson.school_id, lesson.fiscal_year, changed_students, for_update=True
+        )
+        if locked:
+            names = sorted(f"{members[s].family_name} {members[s].given_name}" for s in locked)
+            raise GradesLocked(
+                f"指導要録が承認・確定されているため変更できません: {'、'.join(names)}"
+            )
         saved = 0
-        for item, student, value, excused, empty in parsed:
+        for item, student, value, excused, empty in changed:
             current = existing.get((item.pk, student.pk))
             if empty:
-                if current is not None:
-                    current.delete()
-                    saved += 1
-                continue
-            if current is None:
+                assert current is not None
+                current.delete()
+            elif current is None:
                 Score.objects.create(
                     item=item, student=student, value=value, excused=excused, updated_by=account
                 )
-                saved += 1
-            elif current.value != value or current.excused != excused:
+            else:
                 current.value, current.excused, current.updated_by = value, excused, account
                 current.save(update_fields=["value", "excused", "updated_by", "updated_at"])
-                saved += 1
+            saved += 1
+        touched = changed_students
+        parsed = changed
         recompute_lessons([lesson.pk], terms=(term,), student_ids=touched)
         audit_record(
             actor=actor,
@@ -594,16 +631,19 @@ def recompute_lessons(
     *,
     terms: Iterable[int] | None = None,
     student_ids: Iterable[int] | None = None,
+    include_ended: bool = False,
 ) -> int:
     """Compute and store the 観点 and 評定 of the 授業クラス's pupils for the given terms (all
-    when none) and always for the year (学年末, from every term's items). Entered marks and
-    values are kept; the rule's result and explanation are stored beside them. Returns the rows
-    written. Reads everything in a few queries per 授業クラス batch."""
+    when none) and for the year (学年末, from every term's items). Terms whose entry is over
+    are left as they are unless ``include_ended`` (the demo builds past terms). Entered marks
+    and values are kept; the rule's result and explanation are stored beside them. Returns the
+    rows written. Reads everything in a few queries per 授業クラス batch."""
     lessons = list(LessonClass.objects.filter(pk__in=list(lesson_ids)).select_related("school"))
     if not lessons:
         return 0
     only = set(student_ids) if student_ids is not None else None
     wanted_terms = set(terms) if terms is not None else None
+    today = _today()
     written = 0
     by_year: dict[tuple[int, int], list[LessonClass]] = defaultdict(list)
     for lesson in lessons:
@@ -613,8 +653,19 @@ def recompute_lessons(
         if setup is None:
             continue
         rule = selectors.parsed_rule(setup.rule)
-        term_numbers = sorted(setup.terms.values_list("number", flat=True))
-        written += _recompute_group(group, setup, rule, term_numbers, wanted_terms, only)
+        setup_terms = sorted(setup.terms.all(), key=lambda t: t.number)
+        term_numbers = [t.number for t in setup_terms]
+        group_terms = set(term_numbers) if wanted_terms is None else set(wanted_terms)
+        with_year = True
+        if not include_ended:
+            # A term whose entry is over keeps its results (they were printed); so does the
+            # 学年末 once the last term's entry is over.
+            ended = {t.number for t in setup_terms if selectors.entry_ended(t, today)}
+            group_terms -= ended
+            with_year = not (setup_terms and setup_terms[-1].number in ended)
+        written += _recompute_group(
+            group, setup, rule, term_numbers, group_terms, only, with_year=with_year
+        )
     return written
 
 
@@ -623,8 +674,10 @@ def _recompute_group(
     setup: GradingSetup,
     rule: rules.Rule,
     term_numbers: list[int],
-    wanted_terms: set[int] | None,
+    wanted_terms: set[int],
     only: set[int] | None,
+    *,
+    with_year: bool,
 ) -> int:
     """One school's 年度: read plain values (no model instances), compute, and write only the
     rows whose result changed, as upserts that leave the entered marks and reasons alone.
@@ -683,7 +736,12 @@ def _recompute_group(
             "rule_id",
         )
     }
-    terms = [t for t in term_numbers if wanted_terms is None or t in wanted_terms]
+    term_set = set(term_numbers)
+    terms = [t for t in term_numbers if t in wanted_terms]
+    if with_year:
+        terms.append(YEAR_TERM)
+    if not terms:
+        return 0
     # Rows as plain dicts of column values (attnames): 36,000 model instances would cost more
     # than the computation.
     vp_out: list[dict[str, Any]] = []
@@ -712,8 +770,10 @@ def _recompute_group(
                     )
                     item_scores_seen[(pk, value, excused)] = item_score
                 own.append((term, item_score))
-            for term in [*terms, YEAR_TERM]:
-                item_scores = [i for t, i in own if term == YEAR_TERM or t == term]
+            for term in terms:
+                item_scores = [
+                    i for t, i in own if t == term or (term == YEAR_TERM and t in term_set)
+                ]
                 marks: dict[rules.Viewpoint, rules.Mark | None] = {}
                 for vp in rules.VIEWPOINTS:
                     # Pupils with the same scores get the same outcome: one computation each
@@ -863,9 +923,16 @@ def _require_member(lesson: LessonClass, student_id: int) -> Student:
 
 def _require_results_open(lesson: LessonClass, student: Student, term: int) -> None:
     setup = _require_setup(lesson)
-    if term != YEAR_TERM:
-        _require_entry_open(setup, term)
-    if selectors.locked_students(lesson.school_id, lesson.fiscal_year, [student.pk]):
+    if term == YEAR_TERM:
+        # 学年末 is entered with the last term, inside its 入力期間.
+        last = setup.terms.order_by("-number").first()
+        if last is None:
+            raise ValidationError({"term": "成績処理設定に学期がありません。"})
+        term = last.number
+    _require_entry_open(setup, term)
+    if selectors.locked_students(
+        lesson.school_id, lesson.fiscal_year, [student.pk], for_update=True
+    ):
         raise GradesLocked("指導要録が承認・確定されているため変更できません。")
 
 
@@ -989,7 +1056,7 @@ def rating_set(
 
 
 def _require_year_open(school_id: int, fiscal_year: int, student: Student) -> None:
-    if selectors.locked_students(school_id, fiscal_year, [student.pk]):
+    if selectors.locked_students(school_id, fiscal_year, [student.pk], for_update=True):
         raise GradesLocked(
             f"{student.family_name} {student.given_name}さんの指導要録が承認・確定されているため"
             "変更できません。"

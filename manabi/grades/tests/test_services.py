@@ -286,3 +286,125 @@ def test_score_grid_reads_in_few_queries(
     assert [r.member.student.given_name for r in grid.rows] == ["C3-1", "C3-2", "C3-3"]
     assert grid.rows[0].rating is not None and grid.rows[0].rating.value == 2
     assert grid.entry_open
+
+
+def _approve(w: GradesWorld, pupil: str) -> None:
+    CumulativeRecord.objects.create(
+        student=w.student(pupil),
+        school=w.lesson_a3.school,
+        fiscal_year=w.sc.year,
+        state=RecordState.APPROVED,
+    )
+
+
+def test_a_sheet_repeating_an_approved_pupils_scores_saves_the_others(
+    grades_world: GradesWorld,
+) -> None:
+    """An Excel sheet or API PUT carries every pupil; only cells that change meet the lock."""
+    w = grades_world
+    enter(w, "C3-1", "80", "40", "8")
+    _approve(w, "C3-1")
+    items = w.items_a3
+    c1, c2 = w.student("C3-1").pk, w.student("C3-2").pk
+    result = services.scores_save(
+        actor=w.acting("teacher_a"),
+        lesson=w.lesson_a3,
+        term=1,
+        changes=[
+            ScoreChange(items["単元テスト1"].pk, c1, "80"),
+            ScoreChange(items["単元テスト2"].pk, c1, "40"),
+            ScoreChange(items["単元テスト1"].pk, c2, "55"),
+        ],
+    )
+    assert result.saved == 1 and result.student_ids == {c2}
+    assert Score.objects.get(item=items["単元テスト1"], student_id=c2).value == 55
+    # Changing the approved pupil's cell (or clearing it) is still refused, and saves nothing.
+    for value in ("81", ""):
+        with pytest.raises(GradesLocked, match="坂本 C3-1"):
+            services.scores_save(
+                actor=w.acting("teacher_a"),
+                lesson=w.lesson_a3,
+                term=1,
+                changes=[
+                    ScoreChange(items["単元テスト1"].pk, c2, "60"),
+                    ScoreChange(items["単元テスト1"].pk, c1, value),
+                ],
+            )
+        assert Score.objects.get(item=items["単元テスト1"], student_id=c2).value == 55
+        assert Score.objects.get(item=items["単元テスト1"], student_id=c1).value == 80
+
+
+def test_a_rule_change_leaves_ended_terms_as_they_were(grades_world: GradesWorld) -> None:
+    """1学期's results were printed on the 通知表 when its entry closed: a later rule change
+    recomputes the open terms only (and the 学年末 while the last term is open)."""
+    w = grades_world
+    enter(w, "C3-1", "80", "40", "8")
+    before = rating(w, "C3-1")
+    ViewpointResult.objects.filter(student=w.student("C3-1"), term=1).update(
+        computed="", explanation="printed"
+    )
+    RatingResult.objects.filter(student=w.student("C3-1")).update(explanation="printed")
+    term = w.setup_a.terms.get(number=1)
+    term.entry_closed = True
+    term.save()
+    services.recompute_lessons([w.lesson_a3.pk])
+    assert set(
+        ViewpointResult.objects.filter(student=w.student("C3-1"), term=1).values_list(
+            "explanation", flat=True
+        )
+    ) == {"printed"}
+    assert rating(w, "C3-1").explanation == "printed"
+    # The year is still open: its 評定 is computed again.
+    assert rating(w, "C3-1", term=0).explanation != "printed"
+    last = w.setup_a.terms.order_by("-number").first()
+    assert last is not None
+    last.entry_closed = True
+    last.save()
+    RatingResult.objects.filter(student=w.student("C3-1"), term=0).update(explanation="printed")
+    services.recompute_lessons([w.lesson_a3.pk])
+    assert rating(w, "C3-1", term=0).explanation == "printed"
+    # The demo builds past terms on purpose.
+    services.recompute_lessons([w.lesson_a3.pk], include_ended=True)
+    assert rating(w, "C3-1").explanation == before.explanation
+
+
+def test_a_year_override_follows_the_last_terms_entry_period(grades_world: GradesWorld) -> None:
+    w = grades_world
+    enter(w, "C3-1", "80", "40", "8")
+    last = w.setup_a.terms.order_by("-number").first()
+    assert last is not None
+    last.entry_closed = True
+    last.save()
+    with pytest.raises(GradesLocked, match="締め切られて"):
+        services.rating_set(
+            actor=w.acting("teacher_a"),
+            lesson=w.lesson_a3,
+            student_id=w.student("C3-1").pk,
+            term=0,
+            value=1,
+            reason="学年末の総合的な判断",
+        )
+    assert RatingResult.objects.get(student=w.student("C3-1"), term=0).entered is None
+
+
+def test_the_term_system_keeps_a_term_that_has_items(grades_world: GradesWorld) -> None:
+    w = grades_world
+    setup = w.setup_a
+    assert setup.term_system == "3"
+    services.item_save(
+        actor=w.acting("teacher_a"),
+        lesson=w.lesson_a3,
+        term=3,
+        item=None,
+        data=services.ItemInput(name="学年末テスト", viewpoint="knowledge", max_score=Decimal(100)),
+    )
+    with pytest.raises(ValidationError, match="3学期の評価項目が1件"):
+        services.setup_save(
+            actor=w.acting("principal_a"),
+            school=setup.school,
+            fiscal_year=setup.fiscal_year,
+            term_system="2",
+            rule=setup.rule,
+        )
+    setup.refresh_from_db()
+    assert setup.term_system == "3" and setup.terms.count() == 3
