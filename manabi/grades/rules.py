@@ -134,6 +134,7 @@ _SCHOOL_LEVELS: Mapping[str, tuple[str, int]] = {
     "elementary": ("小学校", 6),
     "junior_high": ("中学校", 3),
     "compulsory": ("義務教育学校", 9),
+    "high": ("高等学校", 4),
 }
 
 
@@ -141,18 +142,20 @@ def scale_for(school_level: str, grade: int) -> Scale:
     """The scale of 評定 for a school level (学校種) and grade (学年).
 
     ``school_level`` is "elementary" (小学校, grades 1–6), "junior_high" (中学校, 1–3) or
-    "compulsory" (義務教育学校, 1–9: 前期課程 as 小学校, 後期課程 as 中学校).
+    "compulsory" (義務教育学校, 1–9: 前期課程 as 小学校, 後期課程 as 中学校) or "high" (高等学校,
+    1–4 with 定時制; 評定 is 5段階 as in 中学校).
     """
     level = _SCHOOL_LEVELS.get(school_level)
     if level is None:
         raise ValueError(
             f"学校種「{school_level}」の評定の段階はありません。"
-            "elementary (小学校)・junior_high (中学校)・compulsory (義務教育学校) のいずれかです。"
+            "elementary (小学校)・junior_high (中学校)・compulsory (義務教育学校)・high (高等学校)"
+            " のいずれかです。"
         )
     name, last = level
     if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= last:
         raise ValueError(f"{name}の学年は 1〜{last} です (「{grade}」が渡されました)。")
-    if school_level == "junior_high" or grade >= 7:
+    if school_level in ("junior_high", "high") or grade >= 7:
         return Scale.FIVE
     return Scale.NONE if grade <= 2 else Scale.THREE
 

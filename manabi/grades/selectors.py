@@ -68,11 +68,17 @@ def parsed_rule(row: GradingRule) -> rules.Rule:
 
 
 def school_level(school: Organisation, grade: int) -> tuple[str, int]:
-    """The 学校段階 and grade the 評定 scale is chosen by (義務教育学校: 7–9年 are 中学校 1–3)."""
-    if school.school_type == SchoolType.JUNIOR_HIGH:
-        return "junior_high", grade
-    if school.school_type == SchoolType.COMPULSORY and grade >= 7:
-        return "junior_high", grade - 6
+    """The 学校段階 and grade the 評定 scale is chosen by: 義務教育学校 7–9年 are 中学校 1–3,
+    中等教育学校 1–3年 (前期課程) are 中学校 1–3 and 4–6年 (後期課程) are 高等学校 1–3."""
+    match school.school_type:
+        case SchoolType.JUNIOR_HIGH:
+            return "junior_high", grade
+        case SchoolType.COMPULSORY if grade >= 7:
+            return "junior_high", grade - 6
+        case SchoolType.SECONDARY:
+            return ("junior_high", grade) if grade <= 3 else ("high", grade - 3)
+        case SchoolType.HIGH:
+            return "high", grade
     return "elementary", grade
 
 

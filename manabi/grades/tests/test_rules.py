@@ -124,6 +124,8 @@ def test_rules_version_is_named() -> None:
         ("compulsory", 6, Scale.THREE),
         ("compulsory", 7, Scale.FIVE),
         ("compulsory", 9, Scale.FIVE),
+        ("high", 1, Scale.FIVE),
+        ("high", 4, Scale.FIVE),
     ],
 )
 def test_scale_for(level: str, grade: int, expected: Scale) -> None:
@@ -138,7 +140,8 @@ def test_scale_for(level: str, grade: int, expected: Scale) -> None:
         ("junior_high", 4, "中学校の学年は 1〜3 です (「4」が渡されました)。"),
         ("junior_high", True, "中学校の学年は 1〜3 です (「True」が渡されました)。"),
         ("compulsory", 10, "義務教育学校の学年は 1〜9 です (「10」が渡されました)。"),
-        ("high", 1, "学校種「high」の評定の段階はありません。"),
+        ("high", 5, "高等学校の学年は 1〜4 です (「5」が渡されました)。"),
+        ("kindergarten", 1, "学校種「kindergarten」の評定の段階はありません。"),
     ],
 )
 def test_scale_for_rejects(level: str, grade: int, message: str) -> None:
@@ -1112,3 +1115,28 @@ def test_a_whole_school_recomputes_quickly_enough() -> None:
     print(f"27,000 評定 from 324,000 scores in {elapsed:.2f} s")
     assert len(ratings) == 27_000
     assert set(ratings) <= {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize(
+    ("school_type", "grade", "level", "scale"),
+    [
+        ("elementary", 2, ("elementary", 2), Scale.NONE),
+        ("elementary", 4, ("elementary", 4), Scale.THREE),
+        ("junior_high", 1, ("junior_high", 1), Scale.FIVE),
+        ("compulsory", 6, ("elementary", 6), Scale.THREE),
+        ("compulsory", 8, ("junior_high", 2), Scale.FIVE),
+        ("secondary", 3, ("junior_high", 3), Scale.FIVE),
+        ("secondary", 5, ("high", 2), Scale.FIVE),
+        ("high", 1, ("high", 1), Scale.FIVE),
+    ],
+)
+def test_school_level_of_each_school_type(
+    school_type: str, grade: int, level: tuple[str, int], scale: Scale
+) -> None:
+    """中等教育学校 and 高等学校 take the 5段階 (not the 小学校 scales)."""
+    from manabi.grades import selectors
+    from manabi.orgs.models import Organisation
+
+    school = Organisation(name="学校", school_type=school_type)
+    assert selectors.school_level(school, grade) == level
+    assert selectors.scale_of(school, grade) is scale
