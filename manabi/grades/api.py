@@ -46,7 +46,7 @@ from manabi.grades.models import (
     ViewpointChoice,
     ViewpointResult,
 )
-from manabi.students.models import Enrolment, LessonMembership, Student
+from manabi.students.models import LessonMembership, Student
 
 MAX_CELLS = 2000
 GRADES_LOCKED = "grades_locked"
@@ -436,25 +436,6 @@ def _grid(
     return data
 
 
-def _class_pupils(school_class: SchoolClass) -> list[Enrolment]:
-    """The pupils placed in the 学級 in its 年度 (one enrolment each, the latest)."""
-    latest: dict[int, Enrolment] = {}
-    for e in (
-        Enrolment.objects.filter(
-            school_class=school_class,
-            school_id=school_class.school_id,
-            fiscal_year=school_class.fiscal_year,
-            is_provisional=False,
-        )
-        .select_related("student")
-        .order_by("start_date", "pk")
-    ):
-        latest[e.student_id] = e
-    return sorted(
-        latest.values(), key=lambda e: (e.number or 999, e.student.family_kana, e.student_id)
-    )
-
-
 # --- views: 素点 ------------------------------------------------------------------------------
 
 
@@ -626,7 +607,8 @@ class GradesResultView(ApiView):
 
 def _class_student(school_class: SchoolClass, student_id: int) -> Student | None:
     return next(
-        (e.student for e in _class_pupils(school_class) if e.student_id == student_id), None
+        (e.student for e in selectors.class_pupils(school_class) if e.student_id == student_id),
+        None,
     )
 
 
@@ -650,7 +632,7 @@ class GradesNarrativesView(ApiView):
         school_class, _ = permissions.access_class(
             acting, class_id, NARRATIVE_FUNCTIONS[kind], action=Action.VIEW
         )
-        enrolments = _class_pupils(school_class)
+        enrolments = selectors.class_pupils(school_class)
         ids = [e.student_id for e in enrolments]
         texts: dict[int, list[Narrative]] = {}
         rows = Narrative.objects.filter(

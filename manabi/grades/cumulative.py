@@ -498,20 +498,9 @@ class ClassRow:
         return self.enrolment.student
 
 
-def _class_enrolments(school_class: SchoolClass) -> list[Enrolment]:
-    latest: dict[int, Enrolment] = {}
-    for e in (
-        Enrolment.objects.filter(school_class=school_class, is_provisional=False)
-        .select_related("student")
-        .order_by("start_date")
-    ):
-        latest[e.student_id] = e
-    return sorted(latest.values(), key=lambda e: (e.number or 9999, e.student.kana))
-
-
 def records_for_class(school_class: SchoolClass) -> list[ClassRow]:
     """The class's pupils of the year with their 指導要録 (draft rows made where missing)."""
-    enrolments = _class_enrolments(school_class)
+    enrolments = selectors.class_pupils(school_class)
     ids = [e.student_id for e in enrolments]
     have = set(
         CumulativeRecord.objects.filter(

@@ -118,7 +118,7 @@ def class_page(request: HttpRequest, class_id: int) -> HttpResponse:
             "terms": terms,
             "term": term,
             "term_label": selectors.term_label(term, terms),
-            "pupils": rc.class_pupils(school_class),
+            "pupils": selectors.class_pupils(school_class),
             "batches": rc.recent_batches(school_class),
             "layout": rc.layout_of(school_class.school_id, school_class.fiscal_year),
             "may_edit_layout": permissions.may_edit_layout(

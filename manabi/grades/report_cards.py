@@ -568,19 +568,6 @@ def term_attendance(
 # Reading a class's cards.
 
 
-def class_pupils(school_class: SchoolClass) -> list[Enrolment]:
-    """The pupils placed in the class in its 年度, by 出席番号."""
-    return list(
-        Enrolment.objects.filter(
-            school_class=school_class,
-            fiscal_year=school_class.fiscal_year,
-            is_provisional=False,
-        )
-        .select_related("student")
-        .order_by("number", "student__family_kana", "student__given_kana", "pk")
-    )
-
-
 def class_pupil(school_class: SchoolClass, student_id: int) -> Enrolment:
     """The pupil's placement in the class that year; 404 when they were never in it."""
     found = (
@@ -631,7 +618,9 @@ def card_data(school_class: SchoolClass, term: int, student_ids: Sequence[int]) 
         for p in attendance_selectors.class_year_totals(school_class)
         if p.enrolment.student_id in wanted
     }
-    placements = {e.student_id: e for e in class_pupils(school_class) if e.student_id in wanted}
+    placements = {
+        e.student_id: e for e in selectors.class_pupils(school_class) if e.student_id in wanted
+    }
     items = [
         (v, label)
         for v, label in SpecialActivityItem.choices
@@ -752,7 +741,7 @@ def batch_create(*, actor: Acting, school_class: SchoolClass, term: int) -> Repo
             requested_by=actor.account,
             school_class=school_class,
             term=term,
-            total=len(class_pupils(school_class)),
+            total=len(selectors.class_pupils(school_class)),
         )
         audit_record(
             actor=actor,
@@ -769,7 +758,7 @@ def _render_batch(batch: ReportCardBatch, progress: Callable[[int], None]) -> by
     """The class's cards, rendered a pupil at a time so progress can be shown, then written as
     one PDF."""
     school_class = batch.school_class
-    ids = [e.student_id for e in class_pupils(school_class)]
+    ids = [e.student_id for e in selectors.class_pupils(school_class)]
     cards = card_data(school_class, batch.term, ids)
     return render_pages(cards, progress)
 

@@ -100,7 +100,7 @@ def class_pupils(request: HttpRequest, class_id: int) -> HttpResponse:
     acting = acting_of(request)
     school_class, _ = permissions.access_transcript_class(acting, class_id)
     profile = _profile(request)
-    pupils = rc.class_pupils(school_class)
+    pupils = selectors.class_pupils(school_class)
     audit_record(
         actor=acting,
         action="grades.transcript.class_view",

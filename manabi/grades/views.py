@@ -50,7 +50,7 @@ from manabi.grades.models import (
 from manabi.grades.report_cards import remarks_max_length
 from manabi.grades.xlsx import ScoreSheetError, read_score_sheet, score_sheet_response
 from manabi.orgs.models import Organisation
-from manabi.students.models import Enrolment, Student
+from manabi.students.models import Student
 
 
 def _today() -> date:
@@ -529,14 +529,6 @@ def result(request: HttpRequest, lesson_id: int, student_id: int) -> HttpRespons
 # 所見 and the ○ records of a 学級
 
 
-def _class_pupils(school_class: SchoolClass) -> list[Enrolment]:
-    return list(
-        Enrolment.objects.filter(school_class=school_class, is_provisional=False)
-        .select_related("student")
-        .order_by("number", "student__family_kana", "pk")
-    )
-
-
 def _kind_of(request: HttpRequest) -> str:
     kind = request.GET.get("kind") or request.POST.get("kind") or NarrativeKind.REMARKS
     return kind if kind in NarrativeKind.values else NarrativeKind.REMARKS
@@ -557,7 +549,7 @@ def texts(request: HttpRequest, class_id: int) -> HttpResponse:
     terms = _terms_for(school_class)
     # 道徳, 総合的な学習の時間 and 総合所見 are the year's (what the 指導要録 reads).
     term = YEAR_TERM if kind in YEAR_KINDS else _term_of(request, terms)
-    pupils = _class_pupils(school_class)
+    pupils = selectors.class_pupils(school_class)
     years = selectors.pupil_years(
         school_class.school_id, school_class.fiscal_year, [e.student_id for e in pupils]
     )
@@ -645,7 +637,7 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
         else "grades_entry.special_activities"
     )
     school_class, _ = permissions.access_class(acting, class_id, function, action=Action.VIEW)
-    pupils = _class_pupils(school_class)
+    pupils = selectors.class_pupils(school_class)
     term = YEAR_TERM
     may_edit = permissions.may_on_class(acting, school_class, function, Action.EDIT)
     labels = CHECK_LABELS[group]

@@ -254,7 +254,7 @@ def test_card_data_reads_a_class_in_few_queries(
 ) -> None:
     w = grades_world
     enter_c3_1(w)
-    ids = [e.student_id for e in rc.class_pupils(w.class_a3)]
+    ids = [e.student_id for e in selectors.class_pupils(w.class_a3)]
     with django_assert_max_num_queries(25):
         cards = rc.card_data(w.class_a3, 1, ids)
     assert len(cards) == 3

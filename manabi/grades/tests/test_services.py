@@ -4,13 +4,14 @@ refuse every change and change nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from manabi.classes.models import SchoolClass
 from manabi.core.models import AuditEvent
 from manabi.grades import selectors, services
 from manabi.grades.models import (
@@ -23,6 +24,7 @@ from manabi.grades.models import (
 )
 from manabi.grades.services import GradesLocked, ScoreChange
 from manabi.grades.tests.world import GradesWorld
+from manabi.students.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +410,25 @@ def test_the_term_system_keeps_a_term_that_has_items(grades_world: GradesWorld) 
         )
     setup.refresh_from_db()
     assert setup.term_system == "3" and setup.terms.count() == 3
+
+
+def test_a_pupil_who_moved_class_is_on_the_new_classs_pages_only(
+    grades_world: GradesWorld,
+) -> None:
+    w = grades_world
+    old = w.sc.enrolments["C3-1"]
+    year = w.sc.year
+    other = SchoolClass.objects.create(school=old.school, fiscal_year=year, grade=3, name="2")
+    Enrolment.objects.filter(pk=old.pk).update(end_date=date(year, 9, 30))
+    Enrolment.objects.create(
+        student=old.student,
+        school=old.school,
+        fiscal_year=year,
+        grade=3,
+        school_class=other,
+        number=1,
+        start_date=date(year, 10, 1),
+    )
+    assert [e.student.given_name for e in selectors.class_pupils(w.class_a3)] == ["C3-2", "C3-3"]
+    moved = selectors.class_pupils(other)
+    assert [(e.student.given_name, e.school_class_id) for e in moved] == [("C3-1", other.pk)]
