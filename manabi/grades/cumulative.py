@@ -318,13 +318,25 @@ def _taken(school_id: int, fiscal_year: int, student_ids: Sequence[int]) -> dict
     return taken
 
 
+def _year_weight(s: selectors.SubjectYear) -> tuple[bool, int, int]:
+    return (
+        s.ratings.get(YEAR_TERM) is not None,
+        len(s.viewpoints.get(YEAR_TERM, {})),
+        s.lesson_class_id,
+    )
+
+
 def guidance_of(
     year: selectors.PupilYear | None, *, level: str, grade: int, scale: str, taken: set[str]
 ) -> dict[str, Any]:
     """様式2's grades-owned sections from a pupil's year (pure)."""
     by_subject: dict[str, selectors.SubjectYear] = {}
     for s in year.subjects if year else []:
-        by_subject.setdefault(s.subject, s)
+        # A pupil who had two 授業クラス in a subject (moved group, or 習熟度別) gets the one
+        # that holds the year's result: a 評定, then the most 観点, then the newer class.
+        held = by_subject.get(s.subject)
+        if held is None or _year_weight(s) > _year_weight(held):
+            by_subject[s.subject] = s
     names = list(subjects_for(level, grade))
     names += sorted((set(by_subject) | taken) - set(names))
     subjects = []

@@ -470,3 +470,27 @@ def test_handover_section(grades_world: GradesWorld) -> None:
     )
     assert draft["meta"]["state"] == RecordState.DRAFT
     assert draft["content"]["gakuseki"]["pupil"]["name"] == "田中 C3-2"
+
+
+def test_guidance_takes_the_lesson_class_that_holds_the_years_result() -> None:
+    """Two 授業クラス in one subject: the 指導要録 reads the one with the year's 評定, not
+    whichever came first."""
+    from manabi.grades import selectors
+
+    def subject(lesson_id: int, rating: int | None, marks: dict[str, str]) -> selectors.SubjectYear:
+        return selectors.SubjectYear(
+            subject="算数",
+            lesson_class_id=lesson_id,
+            viewpoints={0: marks},
+            ratings={0: rating},
+            explanations={},
+        )
+
+    early = subject(1, None, {"knowledge": "B"})
+    later = subject(2, 3, {"knowledge": "A", "thinking": "A", "attitude": "A"})
+    for order in ([early, later], [later, early]):
+        year = selectors.PupilYear(student_id=1, subjects=order, narratives={}, checks={})
+        found = cumulative.guidance_of(year, level="elementary", grade=3, scale="3", taken=set())
+        row = next(s for s in found["subjects"] if s["subject"] == "算数")
+        assert row["rating"] == 3
+        assert row["viewpoints"]["knowledge"] == "A"
