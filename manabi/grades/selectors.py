@@ -158,7 +158,11 @@ class GridRow:
     viewpoints: dict[str, ViewpointResult]
     rating: RatingResult | None
     year_rating: RatingResult | None
-    locked: bool = False
+    record_state: str = ""  # the 指導要録's state when approved or locked ("" otherwise)
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.record_state)
 
 
 @dataclass
@@ -173,6 +177,7 @@ class ScoreGrid:
     entry_message: str
     scale_label: str = ""
     by_viewpoint: dict[str, list[EvaluationItem]] = field(default_factory=dict)
+    rating_basis: str = ""
 
 
 VIEWPOINT_ORDER = {str(vp): i for i, vp in enumerate(rules.VIEWPOINTS)}
@@ -255,7 +260,14 @@ def score_grid(lesson: LessonClass, term: int, *, today: date) -> ScoreGrid:
             lesson_class=lesson, term__in=(term, YEAR_TERM), student_id__in=ids
         )
     }
-    locked = locked_students(lesson.school_id, lesson.fiscal_year, ids)
+    closed = dict(
+        CumulativeRecord.objects.filter(
+            school_id=lesson.school_id,
+            fiscal_year=lesson.fiscal_year,
+            student_id__in=ids,
+            state__in=(RecordState.APPROVED, RecordState.LOCKED),
+        ).values_list("student_id", "state")
+    )
     rows = [
         GridRow(
             member=m,
@@ -263,7 +275,7 @@ def score_grid(lesson: LessonClass, term: int, *, today: date) -> ScoreGrid:
             viewpoints=vps[m.student.pk],
             rating=ratings.get((m.student.pk, term)),
             year_rating=ratings.get((m.student.pk, YEAR_TERM)),
-            locked=m.student.pk in locked,
+            record_state=closed.get(m.student.pk, ""),
         )
         for m in members
     ]
@@ -285,7 +297,20 @@ def score_grid(lesson: LessonClass, term: int, *, today: date) -> ScoreGrid:
         entry_open=open_,
         entry_message=message,
         by_viewpoint=dict(by_vp),
+        rating_basis=_rating_basis(setup),
     )
+
+
+def _rating_basis(setup: GradingSetup | None) -> str:
+    """How the school's rule makes the 評定, in a sentence for the grid's help text."""
+    if setup is None:
+        return ""
+    method = parsed_rule(setup.rule).method
+    if method == rules.Method.AVERAGE:
+        return "評定はすべての評価項目の素点の割合 (重み付き平均) から算出します。"
+    if method == rules.Method.PATTERN:
+        return "評定は観点の組み合わせ (組合せ表) から算出します。"
+    return "評定は観点の点数の合計 (A=3・B=2・C=1) から算出します。"
 
 
 # ---------------------------------------------------------------------------------------------

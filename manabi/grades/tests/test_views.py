@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from manabi.core.models import AuditEvent
+from manabi.grades import services
 from manabi.grades.models import (
     CheckMark,
     EvaluationItem,
@@ -346,3 +347,32 @@ def test_non_ascii_digits_are_refused_not_failed(grades_world: GradesWorld) -> N
         ).status_code
         == 200
     )
+
+
+def test_the_grid_names_each_records_state_and_how_the_rule_rates(
+    grades_world: GradesWorld,
+) -> None:
+    from manabi.grades.models import CumulativeRecord, RecordState
+
+    w = grades_world
+    for pupil, state in (("C3-1", RecordState.APPROVED), ("C3-2", RecordState.LOCKED)):
+        CumulativeRecord.objects.create(
+            student=w.student(pupil),
+            school=w.class_a3.school,
+            fiscal_year=w.sc.year,
+            state=state,
+            content_sha256="0" * 64 if state == RecordState.LOCKED else "",
+        )
+    url = reverse("grades:scores", args=[w.lesson_a3.pk]) + "?term=1"
+    text = w.sc.client("teacher_a").get(url).content.decode()
+    rows = {
+        pupil: next(r for r in text.split("<tr") if f"坂本 {pupil}" in r or f"田中 {pupil}" in r)
+        for pupil in ("C3-1", "C3-2")
+    }
+    assert "要録承認済" in rows["C3-1"] and "要録確定" not in rows["C3-1"]
+    assert "要録確定" in rows["C3-2"]
+    assert "評定は観点の点数の合計 (A=3・B=2・C=1) から算出します。" in text
+    services_rule = services.shipped_rule_row("standard_average")
+    GradingSetup.objects.filter(pk=w.setup_a.pk).update(rule=services_rule)
+    text = w.sc.client("teacher_a").get(url).content.decode()
+    assert "評定はすべての評価項目の素点の割合 (重み付き平均) から算出します。" in text
