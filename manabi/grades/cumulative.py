@@ -54,7 +54,6 @@ from manabi.grades.models import (
     RecordState,
     RecordUnlock,
     Score,
-    SpecialActivityItem,
 )
 from manabi.orgs.models import Organisation
 from manabi.people.choices import JobTitle
@@ -164,19 +163,6 @@ def subjects_for(level: str, grade: int) -> tuple[str, ...]:
 def foreign_language_activity_applies(level: str, grade: int) -> bool:
     """外国語活動 is recorded for 小学校 第3・4学年 only (pure)."""
     return level == "elementary" and grade in (3, 4)
-
-
-def special_activity_items(level: str) -> list[tuple[str, str]]:
-    """特別活動の記録's rows: クラブ活動 is 小学校 only; 児童会 or 生徒会 by level (pure)."""
-    rows: list[tuple[str, str]] = []
-    for item in SpecialActivityItem:
-        if item == SpecialActivityItem.CLUB and level != "elementary":
-            continue
-        label = item.label
-        if item == SpecialActivityItem.COUNCIL:
-            label = "児童会活動" if level == "elementary" else "生徒会活動"
-        rows.append((item.value, label))
-    return rows
 
 
 def leaving_of(enrolments: Sequence[Enrolment]) -> tuple[str, date] | None:
@@ -372,7 +358,7 @@ def guidance_of(
         },
         "integrated": text(NarrativeKind.INTEGRATED),
         "special_activities": marks_of(
-            CheckGroup.SPECIAL_ACTIVITIES, special_activity_items(level)
+            CheckGroup.SPECIAL_ACTIVITIES, selectors.special_activity_items(level)
         ),
         "behaviour": marks_of(CheckGroup.BEHAVIOUR, [(i.value, i.label) for i in BehaviourItem]),
         "overall": text(NarrativeKind.OVERALL),

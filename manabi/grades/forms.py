@@ -8,8 +8,6 @@ from typing import Any
 from django import forms
 
 from manabi.grades.models import (
-    BehaviourItem,
-    CheckGroup,
     EvaluationItem,
     GradingRule,
     GradingSetup,
@@ -17,16 +15,6 @@ from manabi.grades.models import (
     ViewpointChoice,
 )
 from manabi.grades.services import ItemInput, TermInput
-
-CHECK_LABELS: dict[str, list[tuple[str, str]]] = {
-    CheckGroup.BEHAVIOUR: list(BehaviourItem.choices),
-    CheckGroup.SPECIAL_ACTIVITIES: [
-        ("class", "学級活動"),
-        ("council", "児童会活動・生徒会活動"),
-        ("club", "クラブ活動"),
-        ("events", "学校行事"),
-    ],
-}
 
 
 def parse_term(text: str | None) -> int | None:

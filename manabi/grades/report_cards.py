@@ -621,11 +621,7 @@ def card_data(school_class: SchoolClass, term: int, student_ids: Sequence[int]) 
     placements = {
         e.student_id: e for e in selectors.class_pupils(school_class) if e.student_id in wanted
     }
-    items = [
-        (v, label)
-        for v, label in SpecialActivityItem.choices
-        if v != SpecialActivityItem.CLUB or school_class.grade <= 6
-    ]
+    items = selectors.check_items(CheckGroup.SPECIAL_ACTIVITIES, school, school_class.grade)
     cards = []
     for sid in student_ids:
         placement = placements.get(sid)

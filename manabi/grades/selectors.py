@@ -19,6 +19,8 @@ from manabi.classes.selectors import classes_in_reach, lesson_classes_in_reach
 from manabi.grades import rules
 from manabi.grades.models import (
     YEAR_TERM,
+    BehaviourItem,
+    CheckGroup,
     CheckMark,
     CumulativeRecord,
     EvaluationItem,
@@ -28,6 +30,7 @@ from manabi.grades.models import (
     RatingResult,
     RecordState,
     Score,
+    SpecialActivityItem,
     Term,
     ViewpointResult,
 )
@@ -80,6 +83,27 @@ def school_level(school: Organisation, grade: int) -> tuple[str, int]:
         case SchoolType.HIGH:
             return "high", grade
     return "elementary", grade
+
+
+def special_activity_items(level: str) -> list[tuple[str, str]]:
+    """特別活動の記録's rows: クラブ活動 is 小学校 only; 児童会 or 生徒会 by level (pure)."""
+    rows: list[tuple[str, str]] = []
+    for item in SpecialActivityItem:
+        if item == SpecialActivityItem.CLUB and level != "elementary":
+            continue
+        label = item.label
+        if item == SpecialActivityItem.COUNCIL:
+            label = "児童会活動" if level == "elementary" else "生徒会活動"
+        rows.append((item.value, label))
+    return rows
+
+
+def check_items(group: str, school: Organisation, grade: int) -> list[tuple[str, str]]:
+    """The ○ rows of 行動の記録 (the ten items) or 特別活動の記録 for a pupil of the school's
+    grade: no クラブ活動 in 中学校, 児童会 or 生徒会 by level."""
+    if group == CheckGroup.SPECIAL_ACTIVITIES:
+        return special_activity_items(school_level(school, grade)[0])
+    return list(BehaviourItem.choices)
 
 
 def scale_of(school: Organisation, grade: int) -> rules.Scale:

@@ -1133,12 +1133,6 @@ def narrative_save(
     return row
 
 
-CHECK_ITEMS: dict[str, frozenset[str]] = {
-    CheckGroup.BEHAVIOUR: frozenset(BehaviourItem.values),
-    CheckGroup.SPECIAL_ACTIVITIES: frozenset(SpecialActivityItem.values),
-}
-
-
 def checks_save(
     *,
     actor: Acting,
@@ -1151,12 +1145,24 @@ def checks_save(
 ) -> set[str]:
     """Set the ○ of 行動の記録 or 特別活動の記録 of a pupil and term to exactly ``items``."""
     account = _who(actor)
-    if group not in CHECK_ITEMS:
+    if group not in CheckGroup.values:
         raise ValidationError({"group": "記録の種類が正しくありません。"})
+    school = Organisation.objects.get(pk=school_id)
+    grade = selectors.enrolment_grades(school_id, fiscal_year, [student.pk]).get(student.pk, 1)
+    allowed = dict(selectors.check_items(group, school, grade))
     wanted = set(items)
-    unknown = wanted - CHECK_ITEMS[group]
+    known = BehaviourItem.values if group == CheckGroup.BEHAVIOUR else SpecialActivityItem.values
+    unknown = wanted - set(known)
     if unknown:
         raise ValidationError({"items": f"項目が正しくありません: {', '.join(sorted(unknown))}"})
+    other_level = wanted - set(allowed)
+    if other_level:
+        labels = "、".join(sorted(SpecialActivityItem(k).label for k in other_level))
+        raise ValidationError(
+            {
+                "items": f"{student.family_name} {student.given_name}さんの学年では記録しない項目です: {labels}"
+            }
+        )
     if term not in (0, 1, 2, 3):
         raise ValidationError({"term": "学期が正しくありません。"})
     with transaction.atomic():

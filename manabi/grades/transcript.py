@@ -511,7 +511,7 @@ def transcript_content(
     special: list[dict[str, Any]] = []
     behaviour: list[list[dict[str, Any]]] = []
     read: dict[int, selectors.PupilYear | None] = {}
-    special_items = cumulative.special_activity_items("junior_high")
+    special_items = selectors.special_activity_items("junior_high")
     behaviour_items = [(i.value, i.label) for i in BehaviourItem]
     for grade in profile.grades:
         place = places.get(grade)

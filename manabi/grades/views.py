@@ -31,7 +31,6 @@ from manabi.core.audit import audit_record
 from manabi.core.formerrors import add_validation_errors
 from manabi.grades import permissions, selectors, services
 from manabi.grades.forms import (
-    CHECK_LABELS,
     ItemForm,
     RatingForm,
     SetupForm,
@@ -638,9 +637,14 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
     )
     school_class, _ = permissions.access_class(acting, class_id, function, action=Action.VIEW)
     pupils = selectors.class_pupils(school_class)
-    term = YEAR_TERM
+    terms = _terms_for(school_class)
+    # The 指導要録 reads the year's ○; a 通知表 that shows them per 学期 reads each term's.
+    term = parse_term(request.GET.get("term") or request.POST.get("term"))
+    if term is None or (term != YEAR_TERM and term not in {t.number for t in terms}):
+        term = YEAR_TERM
     may_edit = permissions.may_on_class(acting, school_class, function, Action.EDIT)
-    labels = CHECK_LABELS[group]
+    school = Organisation.objects.get(pk=school_class.school_id)
+    labels = selectors.check_items(group, school, school_class.grade)
     problems: list[str] = []
     if request.method == "POST":
         permissions.access_class(acting, class_id, function, action=Action.EDIT)
@@ -660,7 +664,9 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
             problems = _errors(exc)
         else:
             messages.success(request, f"{CheckGroup(group).label}を保存しました。")
-            return redirect(f"{reverse('grades:checks', args=[school_class.pk])}?group={group}")
+            return redirect(
+                f"{reverse('grades:checks', args=[school_class.pk])}?group={group}&term={term}"
+            )
     years = selectors.pupil_years(
         school_class.school_id, school_class.fiscal_year, [e.student_id for e in pupils]
     )
@@ -668,7 +674,7 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
         actor=acting,
         action="grades.checks.view",
         target=school_class,
-        details={"group": group, "pupils": len(pupils)},
+        details={"group": group, "term": term, "pupils": len(pupils)},
     )
     rows = [
         {
@@ -689,6 +695,9 @@ def checks(request: HttpRequest, class_id: int) -> HttpResponse:
             "group_label": CheckGroup(group).label,
             "groups": CheckGroup.choices,
             "labels": labels,
+            "term": term,
+            "term_label": "年間" if term == YEAR_TERM else selectors.term_label(term, terms),
+            "term_choices": [(YEAR_TERM, "年間")] + [(t.number, t.name) for t in terms],
             "rows": rows,
             "may_edit": may_edit,
             "problems": problems,

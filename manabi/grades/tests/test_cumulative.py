@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from manabi.core.models import AuditEvent
 from manabi.core.pdf import PdfUnavailable
-from manabi.grades import cumulative, services
+from manabi.grades import cumulative, selectors, services
 from manabi.grades.models import (
     YEAR_TERM,
     CumulativeRecord,
@@ -113,7 +113,7 @@ def test_subjects_and_foreign_language_by_grade() -> None:
     assert cumulative.foreign_language_activity_applies("elementary", 3)
     assert not cumulative.foreign_language_activity_applies("elementary", 5)
     assert not cumulative.foreign_language_activity_applies("junior_high", 3)
-    labels = [label for _, label in cumulative.special_activity_items("junior_high")]
+    labels = [label for _, label in selectors.special_activity_items("junior_high")]
     assert labels == ["学級活動", "生徒会活動", "学校行事"]
 
 

@@ -376,3 +376,46 @@ def test_the_grid_names_each_records_state_and_how_the_rule_rates(
     GradingSetup.objects.filter(pk=w.setup_a.pk).update(rule=services_rule)
     text = w.sc.client("teacher_a").get(url).content.decode()
     assert "評定はすべての評価項目の素点の割合 (重み付き平均) から算出します。" in text
+
+
+def test_junior_high_special_activities_have_no_club(grades_world: GradesWorld) -> None:
+    w = grades_world
+    b11 = w.sc.classes["b1_1"]
+    client = w.sc.client("teacher_b")
+    url = reverse("grades:checks", args=[b11.pk]) + "?group=special_activities"
+    text = client.get(url).content.decode()
+    assert "生徒会活動" in text and "クラブ活動" not in text and "児童会活動" not in text
+    sid = w.student("K1-1").pk
+    refused = client.post(url, {"group": "special_activities", "term": "0", f"c-{sid}": ["club"]})
+    assert refused.status_code == 400
+    assert "佐藤 K1-1さんの学年では記録しない項目です: クラブ活動" in refused.content.decode()
+    assert not CheckMark.objects.exists()
+    # 小学校 keeps クラブ活動 and says 児童会活動.
+    text = w.sc.client("homeroom_a2").get(
+        reverse("grades:checks", args=[w.class_a3.pk]) + "?group=special_activities"
+    )
+    assert "クラブ活動" in text.content.decode() and "児童会活動" in text.content.decode()
+
+
+def test_a_terms_ticks_print_in_that_terms_card_column(grades_world: GradesWorld) -> None:
+    from manabi.grades import report_cards
+
+    w = grades_world
+    client = w.sc.client("homeroom_a2")
+    sid = w.student("C3-2").pk
+    url = reverse("grades:checks", args=[w.class_a3.pk])
+    page = client.get(url + "?group=behaviour&term=1").content.decode()
+    assert 'name="term" value="1"' in page
+    assert (
+        client.post(url, {"group": "behaviour", "term": "1", f"c-{sid}": ["habits"]}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"group": "behaviour", "term": "0", f"c-{sid}": ["care"]}).status_code
+        == 302
+    )
+    assert sorted(CheckMark.objects.values_list("term", "item")) == [(0, "care"), (1, "habits")]
+    card = report_cards.card_data(w.class_a3, 1, [sid])[0]
+    columns = [c.number for c in card.terms]
+    habits = next(r for r in card.behaviour if r.label == "基本的な生活習慣")
+    assert habits.marks[columns.index(1)] == "○"
