@@ -280,6 +280,7 @@ class ViewpointResult(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never searched by; see the fillfactor note in migration 0004
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
@@ -333,6 +334,7 @@ class RatingResult(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never searched by; see the fillfactor note in migration 0004
     )
     entered = models.PositiveSmallIntegerField("入力した評定", null=True, blank=True)
     reason = models.CharField("入力の理由", max_length=200, blank=True)
@@ -343,6 +345,7 @@ class RatingResult(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never searched by; see the fillfactor note in migration 0004
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
