@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["tests.personas", "tests.school_personas", "manabi.grades.tests.world"]
+pytest_plugins = [
+    "tests.personas",
+    "tests.school_personas",
+    "manabi.grades.tests.world",
+    "manabi.health.tests.world",
+]
 
 
 @pytest.fixture(autouse=True)

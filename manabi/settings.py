@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "manabi.students",
     "manabi.attendance",
     "manabi.grades",
+    "manabi.health",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",

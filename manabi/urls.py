@@ -31,6 +31,7 @@ urlpatterns = [
     path("grades/report-cards/", include("manabi.grades.report_card_urls")),
     path("grades/records/", include("manabi.grades.cumulative_urls")),
     path("grades/transcripts/", include("manabi.grades.transcript_urls")),
+    path("health/", include("manabi.health.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(
         "admin/login/",
