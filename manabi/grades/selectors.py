@@ -36,6 +36,7 @@ from manabi.grades.models import (
 )
 from manabi.orgs.models import Organisation, SchoolType
 from manabi.students.models import Enrolment
+from manabi.students.selectors import class_pupils as class_pupils
 
 
 def setup_of(school_id: int, fiscal_year: int) -> GradingSetup | None:
@@ -120,40 +121,6 @@ def lessons_in_reach(reach: Reach) -> QuerySet[LessonClass]:
 
 def school_classes_in_reach(reach: Reach) -> QuerySet[SchoolClass]:
     return classes_in_reach(reach)
-
-
-def class_pupils(school_class: SchoolClass) -> list[Enrolment]:
-    """The 学級's pupils of its 年度 by 出席番号: each pupil's latest placement in the class,
-    for pupils whose latest placement at the school that year is this class. A pupil who
-    moved to another 学級 is on the new class's pages only (its teacher writes their 所見 and
-    the 指導要録 follows them). Two queries."""
-    own = list(
-        Enrolment.objects.filter(
-            school_class=school_class,
-            school_id=school_class.school_id,
-            fiscal_year=school_class.fiscal_year,
-            is_provisional=False,
-        )
-        .select_related("student")
-        .order_by("start_date", "pk")
-    )
-    latest_here: dict[int, Enrolment] = {e.student_id: e for e in own}
-    latest_class: dict[int, int | None] = {}
-    for sid, class_id in (
-        Enrolment.objects.filter(
-            school_id=school_class.school_id,
-            fiscal_year=school_class.fiscal_year,
-            student_id__in=list(latest_here),
-            is_provisional=False,
-        )
-        .order_by("start_date", "pk")
-        .values_list("student_id", "school_class_id")
-    ):
-        latest_class[sid] = class_id
-    return sorted(
-        (e for sid, e in latest_here.items() if latest_class.get(sid) == school_class.pk),
-        key=lambda e: (e.number or 9999, e.student.family_kana, e.student.given_kana, e.student_id),
-    )
 
 
 def enrolment_grades(

@@ -14,6 +14,7 @@ from manabi.classes.selectors import classes_in_reach
 from manabi.health import schedule
 from manabi.health.models import DentalExam, EntryPeriod, HealthExam
 from manabi.students.models import LEAVING_STATUSES, Enrolment, Student
+from manabi.students.selectors import class_pupils as class_pupils
 
 # The grid's columns: (field key, label). The order is the Tab order within a row.
 GRID_FIELDS: tuple[tuple[str, str], ...] = (
@@ -31,39 +32,6 @@ GRID_LABELS = dict(GRID_FIELDS)
 
 def school_classes_in_reach(reach: Reach) -> QuerySet[SchoolClass]:
     return classes_in_reach(reach)
-
-
-def class_pupils(school_class: SchoolClass) -> list[Enrolment]:
-    """The 学級's pupils of its 年度 by 出席番号, for pupils whose latest placement at the
-    school that year is this class (a pupil who moved is on the new class's grid). Two
-    queries."""
-    own = list(
-        Enrolment.objects.filter(
-            school_class=school_class,
-            school_id=school_class.school_id,
-            fiscal_year=school_class.fiscal_year,
-            is_provisional=False,
-        )
-        .select_related("student")
-        .order_by("start_date", "pk")
-    )
-    latest_here: dict[int, Enrolment] = {e.student_id: e for e in own}
-    latest_class: dict[int, int | None] = {}
-    for sid, class_id in (
-        Enrolment.objects.filter(
-            school_id=school_class.school_id,
-            fiscal_year=school_class.fiscal_year,
-            student_id__in=list(latest_here),
-            is_provisional=False,
-        )
-        .order_by("start_date", "pk")
-        .values_list("student_id", "school_class_id")
-    ):
-        latest_class[sid] = class_id
-    return sorted(
-        (e for sid, e in latest_here.items() if latest_class.get(sid) == school_class.pk),
-        key=lambda e: (e.number or 9999, e.student.family_kana, e.student.given_kana, e.student_id),
-    )
 
 
 def entry_window(school_id: int, fiscal_year: int) -> schedule.EntryWindow | None:

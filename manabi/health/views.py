@@ -137,10 +137,13 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
 
 
 def _quadrant_texts(chart: dict[str, str]) -> dict[str, str]:
-    """The stored 歯式 as the four texts of the form (``6C 5/ …``)."""
+    """The stored 歯式 as the four texts of the form (``6C 5/ …``), each quadrant in the order of
+    the form's chart (``teeth.ALL_POSITIONS``), whatever order the database kept the keys in."""
     texts: dict[str, list[str]] = {q.value: [] for q in teeth.Quadrant}
-    for label, mark in chart.items():
-        texts[label[:2]].append(f"{label[2:]}{mark}")
+    for position in teeth.ALL_POSITIONS:
+        mark = chart.get(position.label)
+        if mark is not None:
+            texts[position.quadrant.value].append(f"{position.tooth}{mark}")
     return {q: " ".join(v) for q, v in texts.items()}
 
 

@@ -107,14 +107,14 @@ def test_menu_search_page(cast: Cast) -> None:
 
 
 def test_pupils_records_share_one_header_menu_with_headings(cast: Cast) -> None:
-    """名簿, 出席簿 and 成績 (and later 保健) are one header menu, 「児童生徒」, each group under
+    """名簿, 出席簿, 成績 and 保健 are one header menu, 「児童生徒」, each group under
     its own heading; a group alone in its section has no heading."""
     principal = acting_for(cast.account("principal_a"))
     sections = {s.label: s for s in navigation.menu_for(principal)}
     assert "名簿" not in sections and "出席簿" not in sections
     pupils = sections["児童生徒"]
     headings = [link.heading for link in pupils.links if link.heading]
-    assert headings == ["名簿", "出席簿", "成績"]
+    assert headings == ["名簿", "出席簿", "成績", "保健"]
     assert pupils.links[0].heading == "名簿"
     html = cast.client("principal_a").get("/").content.decode()
     assert '<li class="site-nav__heading">出席簿</li>' in html
