@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "manabi.attendance",
     "manabi.grades",
     "manabi.health",
+    "manabi.healthroom",
+    "manabi.school_diary",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",
     "django.contrib.auth",

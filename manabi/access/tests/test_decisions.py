@@ -179,7 +179,9 @@ def test_one_decision_costs_at_most_two_queries(
 
 def test_every_function_of_the_seed_is_loaded() -> None:
     table = functions()
-    assert len(table) == 45 + 3  # the seed's 別表1 and 健康診断 (health.*, issue #13)
+    assert (
+        len(table) == 45 + 7
+    )  # the seed's 別表1, 健康診断・体力テスト・保健室利用・保健日誌 (health.*) and 学校日誌 (issue #13)
     assert table["attendance.book"].default_scope("teacher", Action.LOCK) == Scope.CLASS
     assert table["attendance.book"].default_scope("principal", Action.LOCK) == Scope.WHOLE_SCHOOL
     assert table["weekly_plan.list"].managers_only
