@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "manabi.attendance",
     "manabi.grades",
     "manabi.health",
-    "manabi.healthroom",
     "manabi.school_diary",
     "manabi.demo",
     "manabi.core.adminsite.ManabiAdminConfig",

@@ -32,8 +32,6 @@ urlpatterns = [
     path("grades/records/", include("manabi.grades.cumulative_urls")),
     path("grades/transcripts/", include("manabi.grades.transcript_urls")),
     path("health/", include("manabi.health.urls")),
-    path("health/fitness/", include("manabi.health.fitness_urls")),
-    path("healthroom/", include("manabi.healthroom.urls")),
     path("school-diary/", include("manabi.school_diary.urls")),
     # One sign-in page for everybody: the admin site's own login form is not offered.
     path(

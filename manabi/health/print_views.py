@@ -1,6 +1,6 @@
 """The printed outputs of 健康診断 (別表1 ``health.exam_print``, 印刷): a pupil's
-児童生徒健康診断票 (一般・歯・口腔) and お知らせ, and a 学級's お知らせ in one PDF (one page
-per pupil) for the nurse to hand out.
+児童生徒健康診断票 (一般・歯・口腔) and お知らせ, and a 学級's 健康診断票 and お知らせ in one PDF
+each (one pupil after another) for the nurse to file and hand out.
 
 The pupil or 学級 comes from ``health.permissions`` with the 印刷 function (404 when not
 visible, e.g. another class's homeroom teacher). Every PDF is audited once per pupil in it,
@@ -72,7 +72,7 @@ def pupil_record_pdf(request: HttpRequest, student_id: int) -> HttpResponse:
     enrolment, _ = permissions.access_exam_pupil(acting, student_id, permissions.PRINT)
     sheet = pdf.record_sheet(enrolment, today=timezone.localdate())
     body = _pdf_or_back(
-        request, RECORD_TEMPLATE, {"sheet": sheet}, redirect("health:pupil", student_id)
+        request, RECORD_TEMPLATE, {"sheets": [sheet]}, redirect("health:pupil", student_id)
     )
     if isinstance(body, HttpResponse):
         return body
@@ -118,3 +118,27 @@ def class_letters_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
     return _response(
         body, f"健康診断のお知らせ_{school_class.fiscal_year}年度_{school_class.label}"
     )
+
+
+@login_required
+@require_GET
+def class_records_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
+    """The 児童生徒健康診断票 (一般・歯・口腔) of every pupil of the 学級, in one PDF."""
+    acting = acting_of(request)
+    school_class, _ = permissions.access_class(acting, class_id, permissions.PRINT)
+    pupils = selectors.class_pupils(school_class)
+    today = timezone.localdate()
+    sheets = [pdf.record_sheet(e, today=today) for e in pupils]
+    if not sheets:
+        messages.error(request, "この学級には印刷する児童生徒がいません。")
+        return redirect("health:class_grid", class_id)
+    body = _pdf_or_back(
+        request,
+        RECORD_TEMPLATE,
+        {"sheets": sheets, "title": school_class.label},
+        redirect("health:class_grid", class_id),
+    )
+    if isinstance(body, HttpResponse):
+        return body
+    _audit(acting, "health.exam.print", pupils, school_class=school_class.pk)
+    return _response(body, f"健康診断票_{school_class.fiscal_year}年度_{school_class.label}")

@@ -24,6 +24,9 @@ urlpatterns += [
         "pupils/<id:student_id>/letter.pdf", print_views.pupil_letter_pdf, name="pupil_letter_pdf"
     ),
     path(
+        "classes/<id:class_id>/records.pdf", print_views.class_records_pdf, name="class_records_pdf"
+    ),
+    path(
         "classes/<id:class_id>/letters.pdf", print_views.class_letters_pdf, name="class_letters_pdf"
     ),
 ]

@@ -129,6 +129,9 @@ def class_grid(request: HttpRequest, class_id: int) -> HttpResponse:
             "school_class": school_class,
             "grid": grid,
             "may_edit": may_edit,
+            "may_print": permissions.may_on_class(
+                acting, school_class, permissions.PRINT, Action.PRINT
+            ),
             "errors": errors,
             "date_form": date_form,
         },
@@ -210,6 +213,9 @@ def _pupil_page(
             "history": selectors.exam_history(enrolment),
             "retention": schedule.retention_label(left),
             "may_edit": may_edit,
+            "may_print": permissions.may_on_pupil(
+                acting, enrolment, permissions.PRINT, Action.PRINT
+            ),
             "refusal": refusal,
             "exam_errors": exam_errors or [],
             "dental_errors": dental_errors or [],

@@ -86,6 +86,10 @@ ENTRIES.update(
             Entry("get", OWN, own_pupil, True, school=True),
             Entry("get", OTHER, other_pupil, True, school=True),
         ],
+        "health:class_records_pdf": [
+            Entry("get", OWN, own_class, True, school=True),
+            Entry("get", OTHER, other_class, True, school=True),
+        ],
         "health:class_letters_pdf": [
             Entry("get", OWN, own_class, True, school=True),
             Entry("get", OTHER, other_class, True, school=True),
