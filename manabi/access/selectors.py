@@ -84,6 +84,25 @@ def acting_school_id(acting: Acting) -> int | None:
     return org.pk if org is not None and org.kind == "school" else None
 
 
+def acting_school_reach(
+    acting: Acting, function: str, action: Action | str, *, fiscal_year: int | None = None
+) -> Reach | None:
+    """The reach of ``action`` on ``function`` at the school ``acting`` acts for, in
+    ``fiscal_year`` (default: this 年度); ``None`` outside a school."""
+    from manabi.classes.selectors import current_fiscal_year
+
+    school_id = acting_school_id(acting)
+    if school_id is None:
+        return None
+    return reach_of(
+        acting,
+        school_id=school_id,
+        fiscal_year=fiscal_year or current_fiscal_year(),
+        function=function,
+        action=action,
+    )
+
+
 @dataclass(frozen=True)
 class Cell:
     action: Action

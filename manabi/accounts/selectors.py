@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -211,3 +212,10 @@ def failed_sign_ins(account: Account) -> int:
             "failures_since_start", flat=True
         )
     )
+
+
+def signed_in_account(actor: Acting) -> Account:
+    """The account that makes a change (services act for signed-in people only)."""
+    if actor.account is None:
+        raise ValidationError("ログインしてから操作してください。")
+    return actor.account

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from manabi.accounts.models import Account
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import Acting, signed_in_account
 from manabi.attendance import lesson_rules, schooldays
 from manabi.attendance.choices import NOTE_MAX
 from manabi.attendance.lesson_models import (
@@ -33,10 +33,7 @@ from manabi.students.models import LessonMembership, Student
 BOARD_KINDS = frozenset({OrganisationKind.PREFECTURE_BOARD, OrganisationKind.MUNICIPAL_BOARD})
 
 
-def _who(actor: Acting) -> Account:
-    if actor.account is None:
-        raise ValidationError("ログインしてから操作してください。")
-    return actor.account
+_who = signed_in_account
 
 
 def _label(day: date) -> str:

@@ -16,8 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from manabi.accounts.models import Account
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import Acting, signed_in_account
 from manabi.attendance import schooldays, selectors
 from manabi.attendance.choices import (
     NOTE_MAX,
@@ -44,12 +43,7 @@ from manabi.core.audit import audit_record
 from manabi.orgs.models import Organisation
 from manabi.students.models import Enrolment
 
-
-def _who(actor: Acting) -> Account:
-    """The account that makes the change (services act for signed-in people only)."""
-    if actor.account is None:
-        raise ValidationError("ログインしてから操作してください。")
-    return actor.account
+_who = signed_in_account
 
 
 def _label(day: date) -> str:

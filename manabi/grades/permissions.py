@@ -24,13 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from manabi.access.functions import Action
-from manabi.access.selectors import Reach, acting_school_id, reach_of
+from manabi.access.selectors import Reach, acting_school_id, acting_school_reach
 from manabi.accounts.rolegroups import RoleGroup
 from manabi.accounts.selectors import Acting
 from manabi.attendance.lesson_permissions import covers_lesson
 from manabi.attendance.permissions import check_access, covers
 from manabi.classes.models import LessonClass, SchoolClass
-from manabi.classes.selectors import current_fiscal_year
 
 SETUP = "grades_entry.input_restrictions"
 ITEMS = "grading.items"
@@ -68,16 +67,7 @@ def grades_reach(
 ) -> Reach | None:
     """The reach of ``action`` on ``function`` at the school ``acting`` acts for (``None``
     outside a school)."""
-    school_id = acting_school_id(acting)
-    if school_id is None:
-        return None
-    return reach_of(
-        acting,
-        school_id=school_id,
-        fiscal_year=fiscal_year or current_fiscal_year(),
-        function=function,
-        action=action,
-    )
+    return acting_school_reach(acting, function, action, fiscal_year=fiscal_year)
 
 
 def _view_action(function: str) -> Action:

@@ -24,8 +24,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from manabi.accounts.models import Account
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import Acting, signed_in_account
 from manabi.classes.models import LessonClass
 from manabi.core.audit import audit_record
 from manabi.grades import rules, selectors
@@ -59,10 +58,7 @@ class GradesLocked(ValidationError):
     answers 409)."""
 
 
-def _who(actor: Acting) -> Account:
-    if actor.account is None:
-        raise ValidationError("ログインしてから操作してください。")
-    return actor.account
+_who = signed_in_account
 
 
 def _today() -> date:

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from manabi.access.functions import Action
-from manabi.access.selectors import Reach, acting_school_id, reach_of
+from manabi.access.selectors import Reach, acting_school_id, acting_school_reach
 from manabi.accounts.selectors import Acting
 from manabi.attendance.permissions import check_access, covers
 from manabi.classes.models import SchoolClass
@@ -40,16 +40,7 @@ def health_reach(
 ) -> Reach | None:
     """The reach of ``action`` on ``function`` at the school ``acting`` acts for (``None``
     outside a school)."""
-    school_id = acting_school_id(acting)
-    if school_id is None:
-        return None
-    return reach_of(
-        acting,
-        school_id=school_id,
-        fiscal_year=fiscal_year or current_fiscal_year(),
-        function=function,
-        action=action,
-    )
+    return acting_school_reach(acting, function, action, fiscal_year=fiscal_year)
 
 
 def _view_action(function: str) -> Action:

@@ -19,8 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from manabi.accounts.models import Account
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import Acting, signed_in_account
 from manabi.classes.models import SchoolClass
 from manabi.core.audit import audit_record
 from manabi.health import measures, schedule, selectors, teeth
@@ -62,10 +61,7 @@ SCALE_FIELDS: dict[str, teeth.OralItem] = {
 }
 
 
-def _who(actor: Acting) -> Account:
-    if actor.account is None:
-        raise ValidationError("ログインしてから操作してください。")
-    return actor.account
+_who = signed_in_account
 
 
 def _today() -> date:

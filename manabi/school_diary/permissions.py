@@ -14,25 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from manabi.access.functions import Action
-from manabi.access.selectors import Reach, acting_school_id, reach_of
+from manabi.access.selectors import Reach, acting_school_reach
 from manabi.accounts.selectors import Acting
-from manabi.classes.selectors import current_fiscal_year
 
 FUNCTION = "school_diary.edit"
 
 
 def diary_reach(acting: Acting, action: Action) -> Reach | None:
     """The reach of ``action`` at the school ``acting`` acts for (``None`` outside a school)."""
-    school_id = acting_school_id(acting)
-    if school_id is None:
-        return None
-    return reach_of(
-        acting,
-        school_id=school_id,
-        fiscal_year=current_fiscal_year(),
-        function=FUNCTION,
-        action=action,
-    )
+    return acting_school_reach(acting, FUNCTION, action)
 
 
 def require(acting: Acting, action: Action = Action.VIEW) -> int:

@@ -16,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from manabi.accounts.models import Account
-from manabi.accounts.selectors import Acting
+from manabi.accounts.selectors import Acting, signed_in_account
 from manabi.core.audit import audit_record
 from manabi.school_diary import rules, selectors
 from manabi.school_diary.models import (
@@ -49,10 +48,7 @@ class AbsenceRow:
     note: str = ""
 
 
-def _who(actor: Acting) -> Account:
-    if actor.account is None:
-        raise ValidationError("ログインしてから操作してください。")
-    return actor.account
+_who = signed_in_account
 
 
 def _line(text: str) -> str:
